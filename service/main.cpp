@@ -1,0 +1,137 @@
+// hookme: accepts POST /tasks, collects the repository's issues and contributors from GitHub
+// when the task is due, and delivers the report to WEBHOOK_URL. Settings come from the
+// environment; see README.md.
+#include "apiserver.h"
+#include "githubclient.h"
+#include "repositorycollector.h"
+#include "settings.h"
+#include "taskintake.h"
+#include "taskscheduler.h"
+#include "taskstore.h"
+#include "webhooksender.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QLockFile>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using namespace hookme;
+
+Q_LOGGING_CATEGORY(lcMain, "hookme.main", QtInfoMsg)
+
+namespace {
+
+int shutdownSignalPipe[2] = { -1, -1 };
+
+void onShutdownSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(shutdownSignalPipe[0], &byte, 1);
+}
+
+// SIGTERM and SIGINT end the event loop. Everything the service promised is already in the
+// store, and an attempt cut off here runs again at the next start.
+void quitOnShutdownSignals(QCoreApplication *app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, shutdownSignalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(shutdownSignalPipe[1], QSocketNotifier::Read, app);
+    QObject::connect(notifier, &QSocketNotifier::activated, app, [app] {
+        qCInfo(lcMain) << "shutting down on a signal";
+        app->quit();
+    });
+
+    struct sigaction action = {};
+    action.sa_handler = onShutdownSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+// Where the webhook goes, without any credentials or query that its URL may carry.
+QString redacted(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+            .toDisplayString();
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "hookme: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    qSetMessagePattern(u"%{time yyyy-MM-ddTHH:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info"
+                       "%{endif}%{if-warning}warning%{endif}%{if-critical}critical%{endif}"
+                       "%{if-fatal}fatal%{endif} %{category}: %{message}"_s);
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"hookme"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(HOOKME_VERSION));
+
+    QString error;
+    const std::optional<Settings> settings =
+            Settings::fromEnvironment(QProcessEnvironment::systemEnvironment(), &error);
+    if (!settings)
+        return fail(error);
+
+    // One process per SQLite file: two would run the same tasks twice.
+    if (!QDir().mkpath(settings->dataDir))
+        return fail(u"DATA_DIR: cannot create %1"_s.arg(settings->dataDir));
+    QLockFile lock(QDir(settings->dataDir).filePath(u"hookme.lock"_s));
+    lock.setStaleLockTime(0);
+    if (!lock.tryLock(0)) {
+        return fail(u"DATA_DIR: another hookme process is using %1"_s.arg(
+                QDir(settings->dataDir).absolutePath()));
+    }
+
+    TaskStore store;
+    if (!store.open(settings->databasePath()))
+        return fail(u"database: %1"_s.arg(store.lastError()));
+
+    QNetworkAccessManager network;
+    GitHubClient github(&network, settings->apiUrl, settings->apiToken,
+                        settings->githubTimeoutMs);
+    RepositoryCollector collector(&github, &store, settings->issuesState,
+                                  settings->nameCacheTtlMs);
+    WebhookSender sender(&network, settings->webhookUrl, settings->webhookTimeoutMs);
+    TaskScheduler scheduler(&store, &collector, &sender, *settings);
+    TaskIntake intake(&store, *settings);
+    QObject::connect(&intake, &TaskIntake::tasksCreated, &scheduler, &TaskScheduler::wake);
+
+    ApiServer api(&store, &intake, *settings);
+    if (!api.listen(settings->listenAddress, settings->port)) {
+        return fail(u"PORT: cannot listen on %1:%2: %3"_s.arg(settings->listenAddress.toString())
+                            .arg(settings->port)
+                            .arg(api.errorString()));
+    }
+
+    qCInfo(lcMain).noquote() << u"hookme %1 listening on %2:%3"_s.arg(
+            QCoreApplication::applicationVersion(), settings->listenAddress.toString())
+                                        .arg(api.port());
+    qCInfo(lcMain).noquote() << u"GitHub API %1 (%2), webhook %3, first run after %4 ms, %5"
+                                " retries every %6 ms"_s
+                                        .arg(settings->apiUrl.toDisplayString(),
+                                             settings->apiToken.isEmpty() ? u"anonymous"_s
+                                                                          : u"token set"_s,
+                                             redacted(settings->webhookUrl))
+                                        .arg(settings->scheduleIntervalMs)
+                                        .arg(settings->retryMaxAttempts)
+                                        .arg(settings->rescheduleIntervalMs);
+
+    quitOnShutdownSignals(&app);
+    scheduler.start();
+    return app.exec();
+}

@@ -1,0 +1,42 @@
+// Every setting of the service, read once from the environment at start-up.
+#pragma once
+
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace hookme {
+
+// Which issues are collected; GitHub's own `state` query parameter.
+enum class IssuesState { Open, Closed, All };
+QString toString(IssuesState state);
+
+struct Settings {
+    qint64 scheduleIntervalMs = 10'800;   // SCHEDULE_INTERVAL: accepted -> first attempt
+    qint64 rescheduleIntervalMs = 5'000;  // RESCHEDULE_INTERVAL: failed attempt -> retry
+    int retryMaxAttempts = 3;             // RETRY_MAX_ATTEMPTS: retries after the first try
+    QUrl webhookUrl;                      // WEBHOOK_URL (required)
+    QUrl apiUrl { QStringLiteral("https://api.github.com") };  // API_URL
+    QString apiToken;                     // API_TOKEN; empty means anonymous. Never log it.
+    int maxSimultaneousJobs = -1;         // RATE_LIMIT_MAX_SIMULTANEOUS_JOBS; -1: no cap
+    int workerConcurrency = 4;            // WORKER_CONCURRENCY: attempts running at once
+    IssuesState issuesState = IssuesState::All;  // ISSUES_STATE
+    QHostAddress listenAddress { QHostAddress::Any };  // LISTEN_ADDRESS
+    quint16 port = 4001;                  // PORT
+    QString dataDir = QStringLiteral("data");  // DATA_DIR: holds hookme.db
+    qint64 nameCacheTtlMs = 86'400'000;   // NAME_CACHE_TTL: how long display names are kept
+    qint64 githubTimeoutMs = 30'000;      // GITHUB_TIMEOUT: per GitHub request
+    qint64 webhookTimeoutMs = 15'000;     // WEBHOOK_TIMEOUT: per delivery
+
+    QString databasePath() const;
+
+    // Reads the settings; on a missing or malformed value returns nothing and sets `error` to
+    // one line that names the setting.
+    static std::optional<Settings> fromEnvironment(const QProcessEnvironment &environment,
+                                                   QString *error);
+};
+
+} // namespace hookme

@@ -1,0 +1,57 @@
+// Runs due tasks. One timer is armed for the earliest due task in the store; pending tasks
+// are not held in memory, so memory stays flat however many are scheduled.
+//
+// An attempt collects the report (unless an earlier attempt stored it) and delivers it. When
+// it fails, the task is retried RESCHEDULE_INTERVAL later, up to RETRY_MAX_ATTEMPTS retries
+// after the first try; a permanent failure ends the task at once.
+#pragma once
+
+#include "settings.h"
+#include "task.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <qcorotask.h>
+
+namespace hookme {
+
+class RepositoryCollector;
+class TaskStore;
+class WebhookSender;
+
+class TaskScheduler : public QObject
+{
+    Q_OBJECT
+
+public:
+    TaskScheduler(TaskStore *store, RepositoryCollector *collector, WebhookSender *sender,
+                  const Settings &settings, QObject *parent = nullptr);
+
+    // Requeues attempts a crash cut off, then starts running due tasks.
+    void start();
+
+    // Called when tasks were added: re-reads the earliest due time.
+    void wake();
+
+    int runningCount() const { return m_running; }
+
+signals:
+    // Emitted once per attempt, after its outcome is stored.
+    void attemptFinished(const QString &taskId, hookme::TaskState newState);
+
+private:
+    void armTimer(qint64 minimumDelayMs = 0);
+    void runDueTasks();
+    QCoro::Task<> runAttempt(Task task);
+    void finish(const Task &task, Attempt attempt, bool permanent);
+
+    TaskStore *m_store;
+    RepositoryCollector *m_collector;
+    WebhookSender *m_sender;
+    Settings m_settings;
+    QTimer m_timer;
+    int m_running = 0;
+};
+
+} // namespace hookme
