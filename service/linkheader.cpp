@@ -70,6 +70,10 @@ public:
         if (end < 0)
             return std::nullopt;
         const QString uri = m_text.mid(m_position, end - m_position).trimmed();
+        // A '<' or '"' inside means this entry never closed its URI: the '>' belongs to a
+        // later entry, which must not be swallowed.
+        if (uri.contains(u'<') || uri.contains(u'"'))
+            return std::nullopt;
         m_position = end + 1;
         return uri;
     }

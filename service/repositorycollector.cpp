@@ -16,6 +16,9 @@ namespace hookme {
 
 namespace {
 
+// A long listing logs its progress every this many pages.
+constexpr int progressEveryPages = 10;
+
 QString encoded(const QString &pathSegment)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(pathSegment));
@@ -80,8 +83,15 @@ QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QStri
     issuesQuery.addQueryItem(u"state"_s, toString(m_issuesState));
     issuesQuery.addQueryItem(u"per_page"_s, u"100"_s);
     // Each page is reduced to the report's fields as it arrives; only those are kept.
-    std::function<void(const QJsonArray &)> addIssues = [&report](const QJsonArray &page) {
+    int issuePages = 0;
+    std::function<void(const QJsonArray &)> addIssues = [&](const QJsonArray &page) {
         appendIssues(page, &report.issues);
+        if (++issuePages % progressEveryPages == 0) {
+            qCInfo(lcCollector).noquote() << u"%1/%2: %3 pages of issues so far, %4 issues"_s
+                                                     .arg(owner, repository)
+                                                     .arg(issuePages)
+                                                     .arg(report.issues.size());
+        }
     };
     const QUrl issuesUrl = m_github->endpoint(repositoryPath + u"/issues"_s, issuesQuery);
     const GitHubClient::Listing issues = co_await m_github->fetchAllPages(issuesUrl, addIssues);

@@ -29,6 +29,26 @@ QString Settings::databasePath() const
 
 namespace {
 
+// A value as it may appear inside the one-line error: control characters are escaped, so a
+// value cannot break the line or fake another log line.
+QString quoted(const QString &value)
+{
+    QString text;
+    for (const QChar c : value) {
+        if (c == u'\n')
+            text += u"\\n"_s;
+        else if (c == u'\r')
+            text += u"\\r"_s;
+        else if (c == u'\t')
+            text += u"\\t"_s;
+        else if (c.category() == QChar::Other_Control)
+            text += u"\\u%1"_s.arg(c.unicode(), 4, 16, u'0');
+        else
+            text += c;
+    }
+    return u'"' + text + u'"';
+}
+
 // Reads the settings one by one; the first problem wins and ends the reading.
 class EnvironmentReader
 {
@@ -49,8 +69,8 @@ public:
         bool ok = false;
         const qint64 number = text->toLongLong(&ok);
         if (!ok || number < minimum || number > maximum) {
-            fail(name, u"must be a whole number from %1 to %2, got \"%3\""_s
-                               .arg(minimum).arg(maximum).arg(*text));
+            fail(name, u"must be a whole number from %1 to %2, got %3"_s
+                               .arg(minimum).arg(maximum).arg(quoted(*text)));
             return;
         }
         *target = number;
@@ -75,7 +95,7 @@ public:
         const QString scheme = url.scheme();
         if (!url.isValid() || (scheme != "http"_L1 && scheme != "https"_L1)
             || url.host().isEmpty()) {
-            fail(name, u"must be an absolute http or https URL, got \"%1\""_s.arg(*text));
+            fail(name, u"must be an absolute http or https URL, got %1"_s.arg(quoted(*text)));
             return;
         }
         *target = url;
@@ -138,17 +158,18 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
         else if (*state == "all"_L1)
             settings.issuesState = IssuesState::All;
         else
-            reader.fail(u"ISSUES_STATE"_s, u"must be open, closed or all, got \"%1\""_s.arg(*state));
+            reader.fail(u"ISSUES_STATE"_s,
+                        u"must be open, closed or all, got %1"_s.arg(quoted(*state)));
     }
 
     if (const auto address = reader.value(u"LISTEN_ADDRESS"_s)) {
         if (!settings.listenAddress.setAddress(*address)) {
             reader.fail(u"LISTEN_ADDRESS"_s,
-                        u"must be an IPv4 or IPv6 address, got \"%1\""_s.arg(*address));
+                        u"must be an IPv4 or IPv6 address, got %1"_s.arg(quoted(*address)));
         }
     }
     int port = settings.port;
-    reader.readInteger(u"PORT"_s, 1, 65535, &port);
+    reader.readInteger(u"PORT"_s, 0, 65535, &port);  // 0: any free port (tests)
     settings.port = quint16(port);
 
     if (const auto dataDir = reader.value(u"DATA_DIR"_s))

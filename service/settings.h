@@ -25,7 +25,7 @@ struct Settings {
     int workerConcurrency = 4;            // WORKER_CONCURRENCY: attempts running at once
     IssuesState issuesState = IssuesState::All;  // ISSUES_STATE
     QHostAddress listenAddress { QHostAddress::Any };  // LISTEN_ADDRESS
-    quint16 port = 4001;                  // PORT
+    quint16 port = 4001;                  // PORT; 0 picks a free port, which the log names
     QString dataDir = QStringLiteral("data");  // DATA_DIR: holds hookme.db
     qint64 nameCacheTtlMs = 86'400'000;   // NAME_CACHE_TTL: how long display names are kept
     qint64 githubTimeoutMs = 30'000;      // GITHUB_TIMEOUT: per GitHub request

@@ -1,0 +1,163 @@
+// The webhook endpoint of the tests: records POSTs and answers them (see webhookreceiver.h).
+#include "webhookreceiver.h"
+
+#include "serveranswer.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerRouterRule>
+#include <QLoggingCategory>
+#include <QRegularExpressionMatch>
+#include <QTcpServer>
+
+#include <algorithm>
+#include <utility>
+
+using namespace Qt::StringLiterals;
+using hookme::test::ServerAnswer;
+
+Q_LOGGING_CATEGORY(lcReceiver, "hookme.test.receiver", QtInfoMsg)
+
+namespace {
+
+// Takes every request, whatever its path and method.
+class AnyPathRule : public QHttpServerRouterRule
+{
+public:
+    using QHttpServerRouterRule::QHttpServerRouterRule;
+
+protected:
+    bool matches(const QHttpServerRequest &, QRegularExpressionMatch *) const override
+    {
+        return true;
+    }
+};
+
+} // namespace
+
+QByteArray WebhookReceiver::Delivery::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+WebhookReceiver::WebhookReceiver(QObject *parent)
+    : QObject(parent)
+    , m_server(new QHttpServer(this))
+{
+    m_server->route<AnyPathRule>(u"/"_s,
+                                 [this](const QHttpServerRequest &request,
+                                        QHttpServerResponder &&responder) {
+                                     handle(request, std::move(responder));
+                                 });
+}
+
+WebhookReceiver::~WebhookReceiver()
+{
+    ServerAnswer::dropPending(this);
+
+    delete m_server;
+    m_server = nullptr;
+}
+
+bool WebhookReceiver::listen(quint16 port)
+{
+    if (m_port != 0)
+        return true;
+
+    auto *tcpServer = new QTcpServer(m_server);
+    if (!tcpServer->listen(QHostAddress::LocalHost, port)) {
+        m_errorString = u"cannot listen on 127.0.0.1:%1: %2"_s.arg(port).arg(
+                tcpServer->errorString());
+        delete tcpServer;
+        return false;
+    }
+
+    m_server->bind(tcpServer);
+    m_port = tcpServer->serverPort();
+    m_errorString.clear();
+    qCDebug(lcReceiver) << "listening on" << url();
+    return true;
+}
+
+quint16 WebhookReceiver::port() const
+{
+    return m_port;
+}
+
+QString WebhookReceiver::errorString() const
+{
+    return m_errorString;
+}
+
+QUrl WebhookReceiver::url() const
+{
+    return QUrl(u"http://127.0.0.1:%1/hook"_s.arg(m_port));
+}
+
+QList<WebhookReceiver::Delivery> WebhookReceiver::deliveries() const
+{
+    return m_deliveries;
+}
+
+int WebhookReceiver::deliveryCount() const
+{
+    return int(m_deliveries.size());
+}
+
+void WebhookReceiver::clearDeliveries()
+{
+    m_deliveries.clear();
+}
+
+void WebhookReceiver::setFailures(int count, int httpStatus)
+{
+    m_failuresLeft = std::max(count, 0);
+    m_failureStatus = httpStatus;
+}
+
+void WebhookReceiver::setResponseDelay(int milliseconds)
+{
+    m_responseDelayMs = std::max(milliseconds, 0);
+}
+
+void WebhookReceiver::handle(const QHttpServerRequest &request,
+                             QHttpServerResponder &&responder)
+{
+    ServerAnswer answer;
+
+    if (request.method() != QHttpServerRequest::Method::Post) {
+        qCDebug(lcReceiver) << "refusing" << request.method() << request.url().path();
+        answer.status = 405;
+        answer.addHeader("Allow", "POST");
+        answer.send(std::move(responder), 0, this);
+        return;
+    }
+
+    Delivery delivery;
+    delivery.body = request.body();
+    delivery.headers = request.headers();
+    delivery.receivedAt = QDateTime::currentDateTimeUtc();
+    delivery.path = request.url().path();
+
+    if (m_failuresLeft > 0) {
+        --m_failuresLeft;
+        answer.status = m_failureStatus;
+        answer.addHeader("Content-Type", "application/json");
+        answer.body = R"({"error":"injected failure"})";
+    } else {
+        answer.status = 204;
+    }
+
+    delivery.answeredStatus = answer.status;
+    qCDebug(lcReceiver) << "POST" << delivery.path << delivery.body.size() << "bytes ->"
+                        << answer.status;
+    m_deliveries.append(delivery);
+    emit delivered();
+
+    answer.send(std::move(responder), m_responseDelayMs, this);
+}

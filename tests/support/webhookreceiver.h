@@ -1,0 +1,64 @@
+// A webhook endpoint on 127.0.0.1 for the tests, benchmarks and manual checks of hookme: it
+// accepts POST on any path, records every delivery (failed ones too) and can be told to fail
+// or to hang before answering.
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+class QHttpServer;
+class QHttpServerRequest;
+class QHttpServerResponder;
+
+class WebhookReceiver : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Delivery {
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers;  // as sent
+        QDateTime receivedAt;  // UTC
+        QString path;          // decoded path, e.g. "/hook"
+        int answeredStatus = 0;  // what the receiver answered (or will answer, when delayed)
+
+        QByteArray header(const QByteArray &name) const;  // case-insensitive; empty if absent
+    };
+
+    explicit WebhookReceiver(QObject *parent = nullptr);
+    ~WebhookReceiver() override;
+
+    // Listens on 127.0.0.1; port 0 picks a free one. On failure see errorString().
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QString errorString() const;
+    QUrl url() const;  // http://127.0.0.1:PORT/hook: hookme's WEBHOOK_URL
+
+    QList<Delivery> deliveries() const;
+    int deliveryCount() const;
+    void clearDeliveries();
+
+    // The next `count` POSTs answer `httpStatus` (with a short JSON body), then 204 again.
+    void setFailures(int count, int httpStatus = 500);
+    // Hangs this long before answering; the delivery is recorded when it arrives.
+    void setResponseDelay(int milliseconds);
+
+signals:
+    void delivered();  // a POST was recorded (emitted before it is answered)
+
+private:
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+
+    QHttpServer *m_server = nullptr;
+    quint16 m_port = 0;
+    QString m_errorString;
+    QList<Delivery> m_deliveries;
+    int m_failuresLeft = 0;
+    int m_failureStatus = 500;
+    int m_responseDelayMs = 0;
+};
