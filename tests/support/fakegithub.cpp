@@ -37,7 +37,7 @@ const QString apiRoot = u"https://api.github.com"_s;
 const QString webRoot = u"https://github.com"_s;
 const QString defaultOwner = u"octo-org"_s;
 const QString defaultRepository = u"hello-world"_s;
-const QByteArray notFoundDocumentation = "https://docs.github.com/rest";
+const QString notFoundDocumentation = u"https://docs.github.com/rest"_s;
 
 // Catches every request that no other route took; registered last.
 class AnyPathRule : public QHttpServerRouterRule
@@ -188,6 +188,8 @@ void pointAt(QJsonObject &item, const QString &owner, const QString &name)
     if (item.value(u"labels"_s).isArray()) {
         QJsonArray labels = item.value(u"labels"_s).toArray();
         for (qsizetype i = 0; i < labels.size(); ++i) {
+            if (!labels.at(i).isObject())
+                continue;
             QJsonObject label = labels.at(i).toObject();
             if (label.contains(u"url"_s)) {
                 const QString labelName = label.value(u"name"_s).toString();
@@ -714,7 +716,7 @@ void FakeGitHub::handleIssues(Repository *repository, const QHttpServerRequest &
 
     if (!repository) {
         send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, QString::fromLatin1(notFoundDocumentation)));
+             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
         return;
     }
 
@@ -744,7 +746,7 @@ void FakeGitHub::handleContributors(Repository *repository, const QHttpServerReq
 
     if (!repository) {
         send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, QString::fromLatin1(notFoundDocumentation)));
+             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
         return;
     }
 
@@ -767,7 +769,7 @@ void FakeGitHub::handleRepository(Repository *repository, const QHttpServerReque
 
     if (!repository) {
         send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, QString::fromLatin1(notFoundDocumentation)));
+             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
         return;
     }
 
@@ -806,7 +808,7 @@ void FakeGitHub::handleUser(const QString &login, const QHttpServerRequest &requ
     const auto user = m_users.constFind(login.toLower());
     if (user == m_users.cend()) {
         send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, QString::fromLatin1(notFoundDocumentation)));
+             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
         return;
     }
 
@@ -822,7 +824,7 @@ void FakeGitHub::handleUnknown(const QHttpServerRequest &request,
         return;
 
     send(std::move(responder),
-         errorAnswer(404, u"Not Found"_s, QString::fromLatin1(notFoundDocumentation)));
+         errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
 }
 
 bool FakeGitHub::recordAndCheckFailure(const QHttpServerRequest &request,
@@ -841,7 +843,7 @@ bool FakeGitHub::recordAndCheckFailure(const QHttpServerRequest &request,
         --m_failuresLeft;
         send(std::move(responder),
              errorAnswer(m_failureStatus, reasonPhrase(m_failureStatus),
-                         QString::fromLatin1(notFoundDocumentation)));
+                         notFoundDocumentation));
         return true;
     }
 
