@@ -37,4 +37,9 @@ ApiError ApiError::payloadTooLarge(qint64 limitBytes)
              u"the request body is larger than %1 bytes"_s.arg(limitBytes), {} };
 }
 
+ApiError ApiError::conflict(const QString &code, const QString &message)
+{
+    return { 409, code, message, {} };
+}
+
 } // namespace hookme

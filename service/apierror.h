@@ -22,6 +22,8 @@ struct ApiError {
                                const QString &field = {});
     static ApiError notFound(const QString &message);
     static ApiError payloadTooLarge(qint64 limitBytes);
+    // The request is valid but the task's state does not allow it (409 Conflict).
+    static ApiError conflict(const QString &code, const QString &message);
 };
 
 } // namespace hookme

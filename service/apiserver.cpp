@@ -73,6 +73,8 @@ QJsonObject taskJson(const Task &task, int maxAttempts)
         { u"attempts_made"_s, task.attemptsMade },
         { u"max_attempts"_s, maxAttempts },
         { u"last_error"_s, textOrNull(task.lastError) },
+        { u"collect_failures"_s, task.collectFailures },
+        { u"delivery_failures"_s, task.deliveryFailures },
     };
 }
 
@@ -87,6 +89,8 @@ QJsonObject attemptJson(const Attempt &attempt)
         { u"http_status"_s, attempt.httpStatus ? QJsonValue(*attempt.httpStatus)
                                                : QJsonValue(QJsonValue::Null) },
         { u"error"_s, textOrNull(attempt.error) },
+        { u"duration_ms"_s, attempt.finishedAtMs - attempt.startedAtMs },
+        { u"response_body"_s, textOrNull(attempt.responseBody) },
     };
 }
 
@@ -99,6 +103,23 @@ QHttpServerResponse jsonResponse(const QJsonObject &body, StatusCode status = St
 ApiError storeUnavailable(const QString &detail)
 {
     return { 503, u"store_unavailable"_s, u"the task store failed: %1"_s.arg(detail), {} };
+}
+
+// The one place where an operator's change that did not happen becomes an HTTP error.
+ApiError taskChangeError(TaskChange change, const QString &id, const QString &detail)
+{
+    switch (change) {
+    case TaskChange::NotFound:
+        return ApiError::notFound(u"no task with id \"%1\""_s.arg(id));
+    case TaskChange::WrongState:
+        return ApiError::conflict(u"invalid_state"_s, detail);
+    case TaskChange::Duplicate:
+        return ApiError::conflict(u"duplicate_task"_s, detail);
+    case TaskChange::StoreError:
+    case TaskChange::Done:
+        break;
+    }
+    return storeUnavailable(detail);
 }
 
 bool isJsonContentType(const QByteArray &contentType)
@@ -194,6 +215,10 @@ ApiServer::ApiServer(TaskStore *store, TaskIntake *intake, const Settings &setti
                    [this](const QHttpServerRequest &request) { return listTasks(request); });
     m_server.route(u"/tasks/<arg>"_s, Method::Get,
                    [this](const QString &id) { return getTask(id); });
+    m_server.route(u"/tasks/<arg>"_s, Method::Delete,
+                   [this](const QString &id) { return cancelTask(id); });
+    m_server.route(u"/tasks/<arg>/retry"_s, Method::Post,
+                   [this](const QString &id) { return retryTask(id); });
     m_server.route<UnmatchedRequestRule>(
             u"/"_s, [this](const QHttpServerRequest &request) { return unmatched(request); });
 }
@@ -286,6 +311,57 @@ QHttpServerResponse ApiServer::getTask(const QString &id)
     return jsonResponse(body);
 }
 
+QHttpServerResponse ApiServer::retryTask(const QString &id)
+{
+    QString otherId;
+    const TaskChange change =
+            m_store->requeueFailed(id, QDateTime::currentMSecsSinceEpoch(), &otherId);
+    if (change != TaskChange::Done) {
+        QString detail = m_store->lastError();
+        if (change == TaskChange::WrongState) {
+            const std::optional<Task> task = m_store->task(id);
+            detail = u"only a failed task can be retried; this one is %1"_s.arg(
+                    task ? toString(task->state) : u"gone"_s);
+        } else if (change == TaskChange::Duplicate) {
+            detail = u"task %1 for the same repository is unfinished; retry this one once it"
+                     " has ended, or use that one"_s.arg(otherId);
+        }
+        return taskChangeError(change, id, detail).toResponse();
+    }
+
+    const std::optional<Task> task = m_store->task(id);
+    if (!task)
+        return storeUnavailable(m_store->lastError()).toResponse();
+    qCInfo(lcHttp).noquote() << u"task %1 requeued by an operator%2"_s.arg(
+            id, task->hasReport ? u"; its stored report will be delivered again"_s : QString());
+    emit tasksRequeued();
+
+    QHttpServerResponse response =
+            jsonResponse(taskJson(*task, m_settings.retryMaxAttempts + 1), StatusCode::Accepted);
+    response.setHeader("Location", "/tasks/" + id.toLatin1());
+    return response;
+}
+
+QHttpServerResponse ApiServer::cancelTask(const QString &id)
+{
+    const TaskChange change = m_store->cancel(id, QDateTime::currentMSecsSinceEpoch());
+    if (change != TaskChange::Done) {
+        QString detail = m_store->lastError();
+        if (change == TaskChange::WrongState) {
+            const std::optional<Task> task = m_store->task(id);
+            detail = u"only an unfinished task can be cancelled; this one is %1"_s.arg(
+                    task ? toString(task->state) : u"gone"_s);
+        }
+        return taskChangeError(change, id, detail).toResponse();
+    }
+
+    const std::optional<Task> task = m_store->task(id);
+    if (!task)
+        return storeUnavailable(m_store->lastError()).toResponse();
+    qCInfo(lcHttp).noquote() << u"task %1 cancelled by an operator"_s.arg(id);
+    return jsonResponse(taskJson(*task, m_settings.retryMaxAttempts + 1));
+}
+
 QHttpServerResponse ApiServer::listTasks(const QHttpServerRequest &request)
 {
     const QUrlQuery query(request.url());
@@ -335,7 +411,10 @@ QHttpServerResponse ApiServer::unmatched(const QHttpServerRequest &request)
     else if (path == "/health"_L1)
         allowed = "GET";
     else if (path.startsWith("/tasks/"_L1) && path.count(u'/') == 2 && path.size() > 7)
-        allowed = "GET";
+        allowed = "GET, DELETE";
+    else if (path.startsWith("/tasks/"_L1) && path.endsWith("/retry"_L1) && path.count(u'/') == 3
+             && path.size() > 13)
+        allowed = "POST";
 
     if (allowed.isEmpty())
         return ApiError::notFound(u"no such path: %1"_s.arg(path)).toResponse();

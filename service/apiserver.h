@@ -3,6 +3,9 @@
 //                      200 with the unfinished task it duplicates, 429 when throttled
 //   GET  /tasks        newest first; ?state=...&page=1&per_page=20
 //   GET  /tasks/{id}   one task with every attempt
+//   DELETE /tasks/{id} cancels an unfinished task (409 when it is finished)
+//   POST /tasks/{id}/retry  requeues a failed task (409 when it is not failed, or when another
+//                      unfinished task exists for the same repository)
 //   GET  /health       liveness
 // Route handlers only read the request, call the core and map its outcome to a response.
 // Errors have the one shape that ApiError writes.
@@ -35,9 +38,15 @@ public:
     quint16 port() const;
     QString errorString() const;
 
+signals:
+    // An operator requeued a task: it is due now.
+    void tasksRequeued();
+
 private:
     void createTask(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     QHttpServerResponse getTask(const QString &id);
+    QHttpServerResponse retryTask(const QString &id);
+    QHttpServerResponse cancelTask(const QString &id);
     QHttpServerResponse listTasks(const QHttpServerRequest &request);
     QHttpServerResponse unmatched(const QHttpServerRequest &request);
 

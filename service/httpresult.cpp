@@ -21,12 +21,23 @@ QString HttpResult::describe() const
 }
 
 QCoro::Task<HttpResult> sendRequest(QNetworkAccessManager *network, QNetworkRequest request,
-                                    QByteArray method, QByteArray body)
+                                    QByteArray method, QByteArray body, qsizetype maxBodyBytes)
 {
     // The reply belongs to this coroutine: deleted however the coroutine ends.
     std::unique_ptr<QNetworkReply, void (*)(QNetworkReply *)> reply(
             network->sendCustomRequest(request, method, body),
             [](QNetworkReply *r) { r->deleteLater(); });
+    body.clear();  // the reply holds its own reference while it uploads
+
+    auto kept = std::make_shared<QByteArray>();
+    if (maxBodyBytes >= 0) {
+        QNetworkReply *r = reply.get();
+        QObject::connect(r, &QIODevice::readyRead, r, [r, kept, maxBodyBytes] {
+            const QByteArray chunk = r->readAll();
+            if (kept->size() < maxBodyBytes)
+                kept->append(chunk.left(maxBodyBytes - kept->size()));
+        });
+    }
 
     co_await reply.get();
 
@@ -35,7 +46,14 @@ QCoro::Task<HttpResult> sendRequest(QNetworkAccessManager *network, QNetworkRequ
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (status.isValid()) {
         result.status = status.toInt();
-        result.body = reply->readAll();
+        if (maxBodyBytes >= 0) {
+            const QByteArray rest = reply->readAll();
+            if (kept->size() < maxBodyBytes)
+                kept->append(rest.left(maxBodyBytes - kept->size()));
+            result.body = *kept;
+        } else {
+            result.body = reply->readAll();
+        }
         for (const auto &[name, value] : reply->rawHeaderPairs())
             result.headers.insert(name.toLower(), value);
     } else {

@@ -28,8 +28,11 @@ struct HttpResult {
 };
 
 // Sends the request (GET when `body` is empty and `method` is "GET", else with the body) and
-// waits for the whole answer. A timeout, set on the request, ends as a network error.
+// waits for the whole answer. A timeout, set on the request, ends as a network error. With
+// `maxBodyBytes` >= 0, only that many bytes of the answer's body are kept; the rest is read
+// and dropped as it arrives, so that an endless answer costs no memory.
 QCoro::Task<HttpResult> sendRequest(QNetworkAccessManager *network, QNetworkRequest request,
-                                    QByteArray method, QByteArray body = {});
+                                    QByteArray method, QByteArray body = {},
+                                    qsizetype maxBodyBytes = -1);
 
 } // namespace hookme

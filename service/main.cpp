@@ -106,12 +106,14 @@ int main(int argc, char *argv[])
                         settings->githubTimeoutMs);
     RepositoryCollector collector(&github, &store, settings->issuesState,
                                   settings->nameCacheTtlMs);
-    WebhookSender sender(&network, settings->webhookUrl, settings->webhookTimeoutMs);
+    WebhookSender sender(&network, settings->webhookUrl, settings->webhookTimeoutMs,
+                         WebhookSignature(settings->webhookSecrets));
     TaskScheduler scheduler(&store, &collector, &sender, *settings);
     TaskIntake intake(&store, *settings);
     QObject::connect(&intake, &TaskIntake::tasksCreated, &scheduler, &TaskScheduler::wake);
 
     ApiServer api(&store, &intake, *settings);
+    QObject::connect(&api, &ApiServer::tasksRequeued, &scheduler, &TaskScheduler::wake);
     if (!api.listen(settings->listenAddress, settings->port)) {
         return fail(u"PORT: cannot listen on %1:%2: %3"_s.arg(settings->listenAddress.toString())
                             .arg(settings->port)
@@ -130,6 +132,16 @@ int main(int argc, char *argv[])
                                         .arg(settings->scheduleIntervalMs)
                                         .arg(settings->retryMaxAttempts)
                                         .arg(settings->rescheduleIntervalMs);
+    // Says whether deliveries are signed, never with what.
+    qCInfo(lcMain).noquote() << u"deliveries %1; retry backoff %2 (at most %3 ms);"
+                                " failure notifications %4"_s
+                                        .arg(settings->webhookSecrets.isEmpty()
+                                                     ? u"unsigned (no WEBHOOK_SECRET)"_s
+                                                     : u"signed with %1 secret(s)"_s.arg(
+                                                               settings->webhookSecrets.size()),
+                                             toString(settings->retryBackoff))
+                                        .arg(settings->retryMaxIntervalMs)
+                                        .arg(settings->notifyFailures ? u"on"_s : u"off"_s);
 
     quitOnShutdownSignals(&app);
     scheduler.start();

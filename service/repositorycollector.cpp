@@ -1,6 +1,7 @@
 #include "repositorycollector.h"
 
 #include "githubclient.h"
+#include "reportwriter.h"
 #include "taskstore.h"
 
 #include <QDateTime>
@@ -74,9 +75,10 @@ RepositoryCollector::RepositoryCollector(GitHubClient *github, TaskStore *store,
 QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QString repository)
 {
     CollectionOutcome outcome;
-    Report report;
-    report.user = owner;
-    report.repository = repository;
+    // Issues go straight into the document as each page arrives; contributors, a short list
+    // whose names are looked up last, are kept apart until then.
+    ReportWriter report(owner, repository);
+    QList<ReportContributor> contributorList;
     const QString repositoryPath = u"/repos/%1/%2"_s.arg(encoded(owner), encoded(repository));
 
     QUrlQuery issuesQuery;
@@ -85,12 +87,12 @@ QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QStri
     // Each page is reduced to the report's fields as it arrives; only those are kept.
     int issuePages = 0;
     std::function<void(const QJsonArray &)> addIssues = [&](const QJsonArray &page) {
-        appendIssues(page, &report.issues);
+        report.addIssues(page);
         if (++issuePages % progressEveryPages == 0) {
             qCInfo(lcCollector).noquote() << u"%1/%2: %3 pages of issues so far, %4 issues"_s
                                                      .arg(owner, repository)
                                                      .arg(issuePages)
-                                                     .arg(report.issues.size());
+                                                     .arg(report.issueCount());
         }
     };
     const QUrl issuesUrl = m_github->endpoint(repositoryPath + u"/issues"_s, issuesQuery);
@@ -105,8 +107,8 @@ QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QStri
 
     QUrlQuery contributorsQuery;
     contributorsQuery.addQueryItem(u"per_page"_s, u"100"_s);
-    std::function<void(const QJsonArray &)> addContributors = [&report](const QJsonArray &page) {
-        appendContributors(page, &report.contributors);
+    std::function<void(const QJsonArray &)> addContributors = [&](const QJsonArray &page) {
+        appendContributors(page, &contributorList);
     };
     const QUrl contributorsUrl =
             m_github->endpoint(repositoryPath + u"/contributors"_s, contributorsQuery);
@@ -120,17 +122,20 @@ QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QStri
         co_return outcome;
     }
 
-    if (auto failure = co_await resolveNames(&report.contributors, &outcome.requests)) {
+    if (auto failure = co_await resolveNames(&contributorList, &outcome.requests)) {
         outcome.failure = *failure;
         co_return outcome;
     }
 
-    qCInfo(lcCollector).noquote() << u"collected %1/%2: %3 issues, %4 contributors, %5 requests"_s
-                                             .arg(owner, repository)
-                                             .arg(report.issues.size())
-                                             .arg(report.contributors.size())
-                                             .arg(outcome.requests);
-    outcome.report = std::move(report);
+    const qsizetype issueCount = report.issueCount();
+    outcome.reportJson = report.finish(contributorList);
+    qCInfo(lcCollector).noquote()
+            << u"collected %1/%2: %3 issues, %4 contributors, %5 requests, %6 bytes"_s
+                       .arg(owner, repository)
+                       .arg(issueCount)
+                       .arg(contributorList.size())
+                       .arg(outcome.requests)
+                       .arg(outcome.reportJson->size());
     co_return outcome;
 }
 

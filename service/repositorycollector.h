@@ -23,7 +23,7 @@ struct Failure {
 };
 
 struct CollectionOutcome {
-    std::optional<Report> report;  // set on success
+    std::optional<QByteArray> reportJson;  // set on success: the document, as delivered
     Failure failure;               // set otherwise
     int requests = 0;              // GitHub requests this collection made
 };

@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "webhooksignature.h"
+
 #include <QDir>
 
 #include <limits>
@@ -20,6 +22,11 @@ QString toString(IssuesState state)
     }
     Q_UNREACHABLE();
     return {};
+}
+
+QString toString(RetryBackoff backoff)
+{
+    return backoff == RetryBackoff::Fixed ? u"fixed"_s : u"exponential"_s;
 }
 
 QString Settings::databasePath() const
@@ -101,6 +108,19 @@ public:
         *target = url;
     }
 
+    void readBoolean(const QString &name, bool *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        if (*text == "true"_L1 || *text == "1"_L1)
+            *target = true;
+        else if (*text == "false"_L1 || *text == "0"_L1)
+            *target = false;
+        else
+            fail(name, u"must be true or false, got %1"_s.arg(quoted(*text)));
+    }
+
     std::optional<QString> value(const QString &name) const
     {
         if (failed() || !m_environment.contains(name))
@@ -177,6 +197,26 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     reader.readInteger(u"NAME_CACHE_TTL"_s, 0, maxIntervalMs, &settings.nameCacheTtlMs);
     reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxIntervalMs, &settings.githubTimeoutMs);
     reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxIntervalMs, &settings.webhookTimeoutMs);
+
+    // The secret's value never appears in the error: it is a credential.
+    if (const auto secret = reader.value(u"WEBHOOK_SECRET"_s)) {
+        QString problem;
+        if (const auto keys = WebhookSignature::parseSecrets(*secret, &problem))
+            settings.webhookSecrets = *keys;
+        else
+            reader.fail(u"WEBHOOK_SECRET"_s, problem);
+    }
+    if (const auto backoff = reader.value(u"RETRY_BACKOFF"_s)) {
+        if (*backoff == "fixed"_L1)
+            settings.retryBackoff = RetryBackoff::Fixed;
+        else if (*backoff == "exponential"_L1)
+            settings.retryBackoff = RetryBackoff::Exponential;
+        else
+            reader.fail(u"RETRY_BACKOFF"_s,
+                        u"must be fixed or exponential, got %1"_s.arg(quoted(*backoff)));
+    }
+    reader.readInteger(u"RETRY_MAX_INTERVAL"_s, 1, maxIntervalMs, &settings.retryMaxIntervalMs);
+    reader.readBoolean(u"WEBHOOK_NOTIFY_FAILURES"_s, &settings.notifyFailures);
 
     if (reader.failed()) {
         if (error)

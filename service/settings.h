@@ -1,7 +1,9 @@
 // Every setting of the service, read once from the environment at start-up.
 #pragma once
 
+#include <QByteArray>
 #include <QHostAddress>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QUrl>
@@ -13,6 +15,11 @@ namespace hookme {
 // Which issues are collected; GitHub's own `state` query parameter.
 enum class IssuesState { Open, Closed, All };
 QString toString(IssuesState state);
+
+// How the wait before a retry grows: Fixed waits RESCHEDULE_INTERVAL every time; Exponential
+// waits RESCHEDULE_INTERVAL x 2^n (n: earlier failures of the stage) with +-20% jitter.
+enum class RetryBackoff { Fixed, Exponential };
+QString toString(RetryBackoff backoff);
 
 struct Settings {
     qint64 scheduleIntervalMs = 10'800;   // SCHEDULE_INTERVAL: accepted -> first attempt
@@ -30,6 +37,12 @@ struct Settings {
     qint64 nameCacheTtlMs = 86'400'000;   // NAME_CACHE_TTL: how long display names are kept
     qint64 githubTimeoutMs = 30'000;      // GITHUB_TIMEOUT: per GitHub request
     qint64 webhookTimeoutMs = 15'000;     // WEBHOOK_TIMEOUT: per delivery
+    // WEBHOOK_SECRET: the decoded keys ("whsec_<base64>", one or two); empty: unsigned.
+    // Never log them.
+    QList<QByteArray> webhookSecrets;
+    RetryBackoff retryBackoff = RetryBackoff::Fixed;  // RETRY_BACKOFF
+    qint64 retryMaxIntervalMs = 3'600'000;  // RETRY_MAX_INTERVAL: caps backoff and Retry-After
+    bool notifyFailures = false;           // WEBHOOK_NOTIFY_FAILURES
 
     QString databasePath() const;
 

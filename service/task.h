@@ -28,6 +28,7 @@ struct Attempt {
     AttemptOutcome outcome = AttemptOutcome::Succeeded;
     std::optional<int> httpStatus;  // of the request that decided the outcome, if any
     QString error;                  // empty on success
+    QString responseBody;           // the start of the webhook's answer (at most 1 KiB of it)
 };
 
 struct Task {
@@ -42,6 +43,10 @@ struct Task {
     std::optional<qint64> finishedAtMs;
     QString lastError;
     bool hasReport = false;  // the collected report is stored; a retry only delivers it
+    // Failed attempts per stage since the task was (re)queued; each stage has its own
+    // RETRY_MAX_ATTEMPTS retries, so a receiver that is down does not use up GitHub's.
+    int collectFailures = 0;
+    int deliveryFailures = 0;
 };
 
 } // namespace hookme

@@ -5,7 +5,10 @@
 #include "webhooksender.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -35,7 +38,8 @@ TaskScheduler::TaskScheduler(TaskStore *store, RepositoryCollector *collector,
       m_store(store),
       m_collector(collector),
       m_sender(sender),
-      m_settings(settings)
+      m_settings(settings),
+      m_retryPolicy(settings)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -92,10 +96,9 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     Attempt attempt;
     attempt.number = task.attemptsMade + 1;
     attempt.startedAtMs = now();
-    qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): attempt %4 of %5 started"_s
+    qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): attempt %4 started"_s
                                              .arg(task.id, task.owner, task.repository)
-                                             .arg(attempt.number)
-                                             .arg(m_settings.retryMaxAttempts + 1);
+                                             .arg(attempt.number);
 
     // A report stored by an earlier attempt is delivered again as it is.
     std::optional<QByteArray> report;
@@ -104,16 +107,15 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
 
     if (!report) {
         attempt.stage = AttemptStage::Collect;
-        const CollectionOutcome collected = co_await m_collector->collect(task.owner,
-                                                                          task.repository);
-        if (!collected.report) {
+        CollectionOutcome collected = co_await m_collector->collect(task.owner, task.repository);
+        if (!collected.reportJson) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
             attempt.httpStatus = collected.failure.httpStatus;
             finish(task, attempt, collected.failure.permanent);
             co_return;
         }
-        report = collected.report->toJson();
+        report = std::move(collected.reportJson);
         if (!m_store->storeReport(task.id, *report)) {
             attempt.error = u"cannot store the report: %1"_s.arg(m_store->lastError());
             finish(task, attempt, false);
@@ -121,20 +123,40 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
         }
     }
 
+    // An operator may have cancelled the task while it was collected: then nothing is sent.
     attempt.stage = AttemptStage::Deliver;
-    const HttpResult delivery = co_await m_sender->deliver(*report);
-    if (delivery.status != 0)
-        attempt.httpStatus = delivery.status;
-    if (!delivery.isSuccess())
-        attempt.error = u"webhook: %1"_s.arg(delivery.describe());
-    finish(task, attempt, false);
+    if (const auto current = m_store->task(task.id); current && current->state != TaskState::Running) {
+        qCInfo(lcScheduler).noquote() << u"task %1 is %2: attempt %3 stops before delivering"_s
+                                                 .arg(task.id, toString(current->state))
+                                                 .arg(attempt.number);
+        --m_running;
+        armTimer();
+        co_return;
+    }
+
+    // The task id names the report: the receiver sees the same webhook-id on every attempt.
+    // (A named message: GCC 12 mishandles braced temporaries in co_await arguments.)
+    WebhookMessage message { task.id.toLatin1(), WebhookSender::reportEvent, std::move(*report) };
+    report.reset();
+    const DeliveryResult delivery = co_await m_sender->deliver(std::move(message));
+    if (delivery.response.status != 0)
+        attempt.httpStatus = delivery.response.status;
+    attempt.responseBody = QString::fromUtf8(delivery.response.body);
+    attempt.error = delivery.error;
+    finish(task, attempt, delivery.verdict == DeliveryResult::Verdict::Stop,
+           delivery.retryAfterMs);
 }
 
-void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
+void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
+                           std::optional<qint64> retryAfterMs)
 {
     attempt.finishedAtMs = now();
     const bool succeeded = attempt.error.isEmpty();
-    const bool retriesLeft = attempt.number <= m_settings.retryMaxAttempts;
+    // Each stage has its own budget: this failure included, how often did the stage fail?
+    const int stageFailures = 1
+            + (attempt.stage == AttemptStage::Collect ? task.collectFailures
+                                                      : task.deliveryFailures);
+    const bool retriesLeft = stageFailures <= m_settings.retryMaxAttempts;
 
     TaskState newState = TaskState::Delivered;
     std::optional<qint64> nextRunAt;
@@ -143,18 +165,29 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
     } else if (!permanent && retriesLeft) {
         attempt.outcome = AttemptOutcome::Retry;
         newState = TaskState::Retrying;
-        nextRunAt = attempt.finishedAtMs + m_settings.rescheduleIntervalMs;
+        nextRunAt = attempt.finishedAtMs
+                + m_retryPolicy.delayMs(stageFailures, QRandomGenerator::global()->generateDouble(),
+                                        retryAfterMs);
     } else {
         attempt.outcome = AttemptOutcome::Failed;
         newState = TaskState::Failed;
     }
 
-    if (!m_store->finishAttempt(task.id, attempt, newState, nextRunAt)) {
-        // The attempt stays Running in the store; the next start-up runs it again.
-        qCWarning(lcScheduler).noquote() << u"task %1: cannot store the outcome of attempt %2: %3"_s
-                                                    .arg(task.id)
-                                                    .arg(attempt.number)
-                                                    .arg(m_store->lastError());
+    const bool stored = m_store->finishAttempt(task.id, attempt, newState, nextRunAt);
+    if (!stored) {
+        const std::optional<Task> current = m_store->task(task.id);
+        if (current && current->state == TaskState::Cancelled) {
+            qCInfo(lcScheduler).noquote()
+                    << u"task %1 was cancelled during attempt %2; its outcome is dropped"_s
+                               .arg(task.id)
+                               .arg(attempt.number);
+        } else {
+            // The attempt stays Running in the store; the next start-up runs it again.
+            qCWarning(lcScheduler).noquote()
+                    << u"task %1: cannot store the outcome of attempt %2: %3"_s.arg(task.id)
+                               .arg(attempt.number)
+                               .arg(m_store->lastError());
+        }
     } else if (succeeded) {
         qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): delivered on attempt %4"_s
                                                  .arg(task.id, task.owner, task.repository)
@@ -164,14 +197,52 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
                 << u"task %1 (%2/%3): attempt %4 failed%5: %6"_s
                            .arg(task.id, task.owner, task.repository)
                            .arg(attempt.number)
-                           .arg(newState == TaskState::Retrying ? u", will retry"_s
-                                                                : u", giving up"_s,
+                           .arg(newState == TaskState::Retrying
+                                        ? u", will retry in %1 ms"_s.arg(*nextRunAt
+                                                                         - attempt.finishedAtMs)
+                                        : u", giving up"_s,
                                 attempt.error);
     }
 
     --m_running;
     emit attemptFinished(task.id, newState);
     armTimer();
+
+    // A receiver that answered 410 asked for nothing more, not even this.
+    const bool receiverGone = attempt.stage == AttemptStage::Deliver && permanent;
+    if (stored && newState == TaskState::Failed && m_settings.notifyFailures && !receiverGone) {
+        notifyFailure(task, attempt);  // runs on by itself; one try, its outcome is logged
+    }
+}
+
+QCoro::Task<> TaskScheduler::notifyFailure(Task task, Attempt attempt)
+{
+    // Told apart from a report by its hookme-event header and by its "type" key (a report
+    // has none).
+    const QJsonObject message {
+        { u"type"_s, QString::fromLatin1(WebhookSender::failureEvent) },
+        { u"task_id"_s, task.id },
+        { u"user"_s, task.owner },
+        { u"repository"_s, task.repository },
+        { u"error"_s, attempt.error },
+        { u"stage"_s, toString(attempt.stage) },
+        { u"attempts"_s, attempt.number },
+        { u"failed_at"_s, QDateTime::fromMSecsSinceEpoch(attempt.finishedAtMs, Qt::UTC)
+                                  .toString(Qt::ISODateWithMs) },
+    };
+    // One id per failure: a task retried by an operator that fails again is news again.
+    const QByteArray id = task.id.toLatin1() + "-failed-" + QByteArray::number(attempt.number);
+
+    WebhookMessage notification { id, WebhookSender::failureEvent,
+                                  QJsonDocument(message).toJson(QJsonDocument::Compact) };
+    const DeliveryResult sent = co_await m_sender->deliver(std::move(notification));
+    if (sent.verdict == DeliveryResult::Verdict::Delivered) {
+        qCInfo(lcScheduler).noquote() << u"task %1: failure notification delivered"_s.arg(task.id);
+    } else {
+        qCWarning(lcScheduler).noquote()
+                << u"task %1: failure notification not delivered (not retried): %2"_s.arg(
+                           task.id, sent.error);
+    }
 }
 
 } // namespace hookme

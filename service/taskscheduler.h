@@ -2,10 +2,17 @@
 // are not held in memory, so memory stays flat however many are scheduled.
 //
 // An attempt collects the report (unless an earlier attempt stored it) and delivers it. When
-// it fails, the task is retried RESCHEDULE_INTERVAL later, up to RETRY_MAX_ATTEMPTS retries
-// after the first try; a permanent failure ends the task at once.
+// it fails, the task is retried after the wait RetryPolicy gives (RESCHEDULE_INTERVAL by
+// default), up to RETRY_MAX_ATTEMPTS retries after a stage's first failure: collection and
+// delivery failures are counted apart. A permanent failure (GitHub's 404, the webhook's 410)
+// ends the task at once. With WEBHOOK_NOTIFY_FAILURES, a task that ends failed sends one
+// "task.failed" message to the webhook (not when the webhook itself answered 410).
+//
+// A task cancelled while its attempt runs stays cancelled: the attempt stops before it
+// delivers, and an attempt that is already delivering cannot record its outcome.
 #pragma once
 
+#include "retrypolicy.h"
 #include "settings.h"
 #include "task.h"
 
@@ -44,12 +51,15 @@ private:
     void armTimer(qint64 minimumDelayMs = 0);
     void runDueTasks();
     QCoro::Task<> runAttempt(Task task);
-    void finish(const Task &task, Attempt attempt, bool permanent);
+    void finish(const Task &task, Attempt attempt, bool permanent,
+                std::optional<qint64> retryAfterMs = {});
+    QCoro::Task<> notifyFailure(Task task, Attempt attempt);
 
     TaskStore *m_store;
     RepositoryCollector *m_collector;
     WebhookSender *m_sender;
     Settings m_settings;
+    RetryPolicy m_retryPolicy;
     QTimer m_timer;
     int m_running = 0;
 };

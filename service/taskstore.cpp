@@ -62,13 +62,24 @@ const QList<Migration> &migrations()
                   " name TEXT,"
                   " fetched_at BIGINT NOT NULL)"_s,
           } },
+        // Version 2 is another change, added in parallel; versions stay in ascending order.
+        { 3,
+          {
+                  // Failures per stage since the task was (re)queued: each stage has its own
+                  // retry budget.
+                  u"ALTER TABLE tasks ADD COLUMN collect_failures INTEGER NOT NULL DEFAULT 0"_s,
+                  u"ALTER TABLE tasks ADD COLUMN delivery_failures INTEGER NOT NULL DEFAULT 0"_s,
+                  // The start (at most 1 KiB) of the webhook's answer to the attempt.
+                  u"ALTER TABLE task_attempts ADD COLUMN response_body TEXT"_s,
+          } },
     };
     return all;
 }
 
 const QString taskColumns = u"id, owner, repository, state, attempts_made, created_at,"
                             " updated_at, next_run_at, finished_at, last_error,"
-                            " CASE WHEN report IS NULL THEN 0 ELSE 1 END"_s;
+                            " CASE WHEN report IS NULL THEN 0 ELSE 1 END,"
+                            " collect_failures, delivery_failures"_s;
 
 const QString unfinishedStates = u"('scheduled', 'running', 'retrying')"_s;
 
@@ -227,6 +238,8 @@ QList<Task> TaskStore::readTasks(QSqlQuery &query)
         task.finishedAtMs = optionalInteger(query.value(8));
         task.lastError = query.value(9).toString();
         task.hasReport = query.value(10).toInt() != 0;
+        task.collectFailures = query.value(11).toInt();
+        task.deliveryFailures = query.value(12).toInt();
         tasks.append(task);
     }
     query.finish();
@@ -275,8 +288,8 @@ std::optional<Task> TaskStore::task(const QString &id)
 
 std::optional<QList<Attempt>> TaskStore::attempts(const QString &taskId)
 {
-    auto query = run(u"SELECT number, started_at, finished_at, stage, outcome, http_status, error"
-                     " FROM task_attempts WHERE task_id = ? ORDER BY number"_s,
+    auto query = run(u"SELECT number, started_at, finished_at, stage, outcome, http_status, error,"
+                     " response_body FROM task_attempts WHERE task_id = ? ORDER BY number"_s,
                      { taskId });
     if (!query)
         return std::nullopt;
@@ -296,6 +309,7 @@ std::optional<QList<Attempt>> TaskStore::attempts(const QString &taskId)
         if (!query->value(5).isNull())
             attempt.httpStatus = query->value(5).toInt();
         attempt.error = query->value(6).toString();
+        attempt.responseBody = query->value(7).toString();
         attempts.append(attempt);
     }
     query->finish();
@@ -388,27 +402,119 @@ std::optional<QByteArray> TaskStore::report(const QString &taskId)
 bool TaskStore::finishAttempt(const QString &taskId, const Attempt &attempt, TaskState newState,
                               std::optional<qint64> nextRunAtMs)
 {
-    return inTransaction([&] {
-        const QVariant status = attempt.httpStatus ? QVariant(*attempt.httpStatus)
-                                                   : QVariant(QMetaType::fromType<int>());
-        if (!run(u"INSERT INTO task_attempts (task_id, number, started_at, finished_at, stage,"
-                 " outcome, http_status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                 { taskId, attempt.number, attempt.startedAtMs, attempt.finishedAtMs,
-                   toString(attempt.stage), toString(attempt.outcome), status,
-                   nullableText(attempt.error.isEmpty() ? QString() : attempt.error) }))
-            return false;
+    const bool failed = attempt.outcome != AttemptOutcome::Succeeded;
+    const int collectFailure = failed && attempt.stage == AttemptStage::Collect ? 1 : 0;
+    const int deliveryFailure = failed && attempt.stage == AttemptStage::Deliver ? 1 : 0;
 
+    return inTransaction([&] {
+        // Only a task that is still Running moves on: one cancelled during the attempt stays
+        // cancelled, and the attempt leaves no trace.
         const QVariant finishedAt = isFinished(newState)
                 ? QVariant(attempt.finishedAtMs)
                 : QVariant(QMetaType::fromType<qint64>());
-        return run(u"UPDATE tasks SET state = ?, attempts_made = ?, updated_at = ?,"
-                   " next_run_at = ?, finished_at = ?, last_error = ? WHERE id = ?"_s,
-                   { toString(newState), attempt.number, attempt.finishedAtMs,
-                     nullableInteger(nextRunAtMs), finishedAt,
+        const QString dropReport = newState == TaskState::Delivered ? u", report = NULL"_s
+                                                                    : QString();
+        auto update = run(u"UPDATE tasks SET state = ?, attempts_made = ?, updated_at = ?,"
+                          " next_run_at = ?, finished_at = ?, last_error = ?,"
+                          " collect_failures = collect_failures + ?,"
+                          " delivery_failures = delivery_failures + ?%1"
+                          " WHERE id = ? AND state = 'running'"_s.arg(dropReport),
+                          { toString(newState), attempt.number, attempt.finishedAtMs,
+                            nullableInteger(nextRunAtMs), finishedAt,
+                            nullableText(attempt.error.isEmpty() ? QString() : attempt.error),
+                            collectFailure, deliveryFailure, taskId });
+        if (!update)
+            return false;
+        if (update->numRowsAffected() != 1) {
+            m_lastError = u"task %1 is not running (unknown, or cancelled meanwhile)"_s.arg(taskId);
+            return false;
+        }
+
+        const QVariant status = attempt.httpStatus ? QVariant(*attempt.httpStatus)
+                                                   : QVariant(QMetaType::fromType<int>());
+        return run(u"INSERT INTO task_attempts (task_id, number, started_at, finished_at, stage,"
+                   " outcome, http_status, error, response_body)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                   { taskId, attempt.number, attempt.startedAtMs, attempt.finishedAtMs,
+                     toString(attempt.stage), toString(attempt.outcome), status,
                      nullableText(attempt.error.isEmpty() ? QString() : attempt.error),
-                     taskId })
+                     nullableText(attempt.responseBody) })
                 .has_value();
     });
+}
+
+TaskChange TaskStore::requeueFailed(const QString &taskId, qint64 nowMs, QString *otherTaskId)
+{
+    TaskChange change = TaskChange::StoreError;
+    inTransaction([&] {
+        auto current = run(u"SELECT %1 FROM tasks WHERE id = ?"_s.arg(taskColumns), { taskId });
+        if (!current)
+            return false;
+        const QList<Task> tasks = readTasks(*current);
+        if (tasks.isEmpty()) {
+            change = TaskChange::NotFound;
+            return false;
+        }
+        const Task &task = tasks.first();
+        if (task.state != TaskState::Failed) {
+            change = TaskChange::WrongState;
+            return false;
+        }
+        // The partial unique index would refuse the update; say which task is in the way.
+        if (const auto other = findUnfinished(task.owner, task.repository)) {
+            if (otherTaskId)
+                *otherTaskId = other->id;
+            change = TaskChange::Duplicate;
+            return false;
+        }
+
+        auto update = run(u"UPDATE tasks SET"
+                          " state = CASE WHEN attempts_made = 0 THEN 'scheduled' ELSE 'retrying' END,"
+                          " next_run_at = ?, updated_at = ?, finished_at = NULL,"
+                          " collect_failures = 0, delivery_failures = 0"
+                          " WHERE id = ? AND state = 'failed'"_s,
+                          { nowMs, nowMs, taskId });
+        if (!update)
+            return false;
+        if (update->numRowsAffected() != 1) {
+            change = TaskChange::WrongState;
+            return false;
+        }
+        change = TaskChange::Done;
+        return true;
+    });
+
+    // A task another process made unfinished between the check and the update.
+    if (change == TaskChange::StoreError) {
+        if (const auto task = this->task(taskId)) {
+            if (const auto other = findUnfinished(task->owner, task->repository);
+                other && other->id != taskId) {
+                if (otherTaskId)
+                    *otherTaskId = other->id;
+                change = TaskChange::Duplicate;
+            }
+        }
+    }
+    return change;
+}
+
+TaskChange TaskStore::cancel(const QString &taskId, qint64 nowMs)
+{
+    auto update = run(u"UPDATE tasks SET state = 'cancelled', next_run_at = NULL,"
+                      " finished_at = ?, updated_at = ? WHERE id = ? AND state IN %1"_s
+                              .arg(unfinishedStates),
+                      { nowMs, nowMs, taskId });
+    if (!update)
+        return TaskChange::StoreError;
+    if (update->numRowsAffected() == 1)
+        return TaskChange::Done;
+
+    auto exists = run(u"SELECT COUNT(*) FROM tasks WHERE id = ?"_s, { taskId });
+    if (!exists || !exists->next())
+        return TaskChange::StoreError;
+    const bool found = exists->value(0).toInt() > 0;
+    exists->finish();
+    return found ? TaskChange::WrongState : TaskChange::NotFound;
 }
 
 std::optional<CachedName> TaskStore::cachedName(const QString &login, qint64 notBeforeMs)

@@ -32,6 +32,15 @@ struct TaskPage {
     qint64 total = 0;  // matching tasks on every page
 };
 
+// What an operator's retry or cancel did.
+enum class TaskChange {
+    Done,        // the task was requeued (retry) or cancelled (cancel)
+    NotFound,    // no task with that id
+    WrongState,  // retry: the task is not failed; cancel: the task is finished already
+    Duplicate,   // retry: another unfinished task exists for the same repository
+    StoreError,  // the database failed; lastError() says how. Nothing changed
+};
+
 struct CachedName {
     QString login;
     std::optional<QString> name;  // a user without a display name has none
@@ -73,8 +82,20 @@ public:
     // Attempts. Each records the attempt and moves the task on, in one transaction.
     bool storeReport(const QString &taskId, const QByteArray &reportJson);
     std::optional<QByteArray> report(const QString &taskId);
+    // Records a finished attempt and moves the task to `newState`, counting a failed attempt
+    // against its stage. Applies only while the task is Running: when it is not (an operator
+    // cancelled it meanwhile), nothing is written, false is returned and lastError() says so.
+    // A delivered task's stored report is dropped: nothing will send it again.
     bool finishAttempt(const QString &taskId, const Attempt &attempt, TaskState newState,
                        std::optional<qint64> nextRunAtMs);
+
+    // Operators. Retry: a Failed task becomes Retrying (Scheduled if it never ran), due at
+    // `nowMs`, with fresh retry budgets; a stored report is kept, so only the delivery is
+    // redone. `otherTaskId` names the unfinished task that blocks a Duplicate.
+    TaskChange requeueFailed(const QString &taskId, qint64 nowMs, QString *otherTaskId = nullptr);
+    // Cancel: a Scheduled, Retrying or Running task becomes Cancelled at once. An attempt that
+    // is running then cannot record its outcome (see finishAttempt).
+    TaskChange cancel(const QString &taskId, qint64 nowMs);
 
     // Display names of GitHub users, with the time they were fetched.
     std::optional<CachedName> cachedName(const QString &login, qint64 notBeforeMs);

@@ -1,0 +1,43 @@
+// Writes the report document (see report.h) piece by piece while it is collected, so that a
+// repository with tens of thousands of issues is held once, as its JSON bytes, rather than
+// as a list of parsed issues plus the document made from them.
+//
+// Guarantees: the bytes are exactly those of Report::toJson() for the same content; keys in
+// the documented order; UTF-8 passes through unchanged, and only '"', '\' and control
+// characters are escaped.
+#pragma once
+
+#include "report.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QList>
+#include <QString>
+
+namespace hookme {
+
+class ReportWriter
+{
+public:
+    // Opens the document: {"user": ..., "repository": ..., "issues": [
+    ReportWriter(const QString &user, const QString &repository);
+
+    void addIssue(const ReportIssue &issue);
+    // Adds the issues of one page of GitHub's issue listing; pull requests are left out.
+    void addIssues(const QJsonArray &page);
+    qsizetype issueCount() const { return m_issueCount; }
+    qsizetype size() const { return m_json.size(); }
+
+    // Closes the issue list, writes the contributors and returns the whole document. The
+    // writer is empty afterwards: the bytes are moved out, not copied.
+    QByteArray finish(const QList<ReportContributor> &contributors);
+
+private:
+    void string(const QString &text);
+    void optionalString(const std::optional<QString> &text);
+
+    QByteArray m_json;
+    qsizetype m_issueCount = 0;
+};
+
+} // namespace hookme
