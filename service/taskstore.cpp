@@ -384,9 +384,13 @@ int TaskStore::requeueInterrupted(qint64 nowMs)
 
 bool TaskStore::storeReport(const QString &taskId, const QByteArray &reportJson)
 {
-    return run(u"UPDATE tasks SET report = ? WHERE id = ?"_s,
-               { QString::fromUtf8(reportJson), taskId })
-            .has_value();
+    // A report may be many megabytes. SQLite takes the UTF-8 bytes as they are (stored as a
+    // BLOB in the TEXT column, which SQLite's typing allows): no UTF-16 copy at twice the size.
+    // Other databases get text, as the column's type says.
+    const bool sqlite = QSqlDatabase::database(m_connectionName, false).driverName()
+            == "QSQLITE"_L1;
+    const QVariant value = sqlite ? QVariant(reportJson) : QVariant(QString::fromUtf8(reportJson));
+    return run(u"UPDATE tasks SET report = ? WHERE id = ?"_s, { value, taskId }).has_value();
 }
 
 std::optional<QByteArray> TaskStore::report(const QString &taskId)
@@ -394,7 +398,10 @@ std::optional<QByteArray> TaskStore::report(const QString &taskId)
     auto query = run(u"SELECT report FROM tasks WHERE id = ?"_s, { taskId });
     if (!query || !query->next() || query->value(0).isNull())
         return std::nullopt;
-    const QByteArray json = query->value(0).toString().toUtf8();
+    // Bytes as stored (see storeReport), or text from a database that stores text.
+    const QVariant value = query->value(0);
+    const QByteArray json = value.typeId() == QMetaType::QByteArray ? value.toByteArray()
+                                                                    : value.toString().toUtf8();
     query->finish();
     return json;
 }

@@ -1,6 +1,7 @@
 // Specification of the report (service/report.h): how GitHub's JSON pages are read into it and
 // the exact bytes delivered to the webhook.
 #include "report.h"
+#include "reportwriter.h"
 #include "testprinters.h"
 
 #include <QJsonDocument>
@@ -11,6 +12,7 @@ using namespace Qt::StringLiterals;
 using hookme::Report;
 using hookme::ReportContributor;
 using hookme::ReportIssue;
+using hookme::ReportWriter;
 
 namespace {
 
@@ -40,6 +42,7 @@ private slots:
     void stringEscaping_data();
     void stringEscaping();
     void outputParsesAndRoundTrips();
+    void writerBuildsTheSameBytesPageByPage();
 };
 
 void TestReport::issuesFromGitHub()
@@ -267,6 +270,42 @@ void TestReport::outputParsesAndRoundTrips()
     QCOMPARE(contributors[1][u"user"_s].toString(), u"anon"_s);
     // The writer prints the exact integer, even where a double would round it.
     QVERIFY(json.contains(",\"qtd_commits\":9007199254740993}"));
+}
+
+void TestReport::writerBuildsTheSameBytesPageByPage()
+{
+    // Two GitHub pages, one with a pull request; the collector feeds pages like these.
+    const QJsonArray first = parseArray(
+            R"([{"title":"One \"q\"","user":{"login":"octocat"},"labels":[{"name":"bug"}]},)"
+            R"({"title":"PR","user":{"login":"x"},"labels":[],"pull_request":{}}])");
+    const QJsonArray second = parseArray(
+            R"([{"title":"caf\u00e9\n","user":null,"labels":["plain",{"name":"ドキュメント"}]}])");
+    const QList<ReportContributor> contributors { { u"The Octocat"_s, u"octocat"_s, 3 },
+                                                  { std::nullopt, u"hubot"_s, 1 } };
+
+    Report report;
+    report.user = u"octo"_s;
+    report.repository = u"repo"_s;
+    hookme::appendIssues(first, &report.issues);
+    hookme::appendIssues(second, &report.issues);
+    report.contributors = contributors;
+
+    ReportWriter writer(u"octo"_s, u"repo"_s);
+    writer.addIssues(first);
+    QCOMPARE(writer.issueCount(), 1);
+    writer.addIssues(second);
+    QCOMPARE(writer.issueCount(), 2);
+    const QByteArray written = writer.finish(contributors);
+
+    QCOMPARE(written, report.toJson());
+    QCOMPARE(written,
+             QByteArray(R"({"user":"octo","repository":"repo","issues":[)"
+                        R"({"title":"One \"q\"","author":"octocat","labels":["bug"]},)"
+                        "{\"title\":\"caf\xc3\xa9\\n\",\"author\":null,\"labels\":[\"plain\","
+                        "\"\xe3\x83\x89\xe3\x82\xad\xe3\x83\xa5\xe3\x83\xa1\xe3\x83\xb3\xe3\x83\x88\"]}],"
+                        R"("contributors":[{"name":"The Octocat","user":"octocat","qtd_commits":3},)"
+                        R"({"name":null,"user":"hubot","qtd_commits":1}]})"));
+    QCOMPARE(writer.size(), 0);  // the bytes were moved out
 }
 
 QTEST_GUILESS_MAIN(TestReport)

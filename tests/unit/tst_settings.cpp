@@ -8,6 +8,7 @@
 
 using namespace Qt::StringLiterals;
 using hookme::IssuesState;
+using hookme::RetryBackoff;
 using hookme::Settings;
 
 namespace {
@@ -37,6 +38,7 @@ std::optional<qint64> integerSetting(const Settings &settings, const QString &na
         { u"NAME_CACHE_TTL"_s, settings.nameCacheTtlMs },
         { u"GITHUB_TIMEOUT"_s, settings.githubTimeoutMs },
         { u"WEBHOOK_TIMEOUT"_s, settings.webhookTimeoutMs },
+        { u"RETRY_MAX_INTERVAL"_s, settings.retryMaxIntervalMs },
     };
     const auto found = values.constFind(name);
     return found == values.cend() ? std::nullopt : std::optional<qint64>(*found);
@@ -68,6 +70,11 @@ private slots:
     void tokenNeverInTheError();
     void errorIsOneLine();
     void nullErrorPointerIsAllowed();
+    void deliverySettings();
+    void deliverySettingErrors_data();
+    void deliverySettingErrors();
+    void webhookSecretNeverInTheError_data();
+    void webhookSecretNeverInTheError();
 };
 
 void TestSettings::defaults()
@@ -93,6 +100,10 @@ void TestSettings::defaults()
     QCOMPARE(settings->nameCacheTtlMs, 86'400'000);
     QCOMPARE(settings->githubTimeoutMs, 30'000);
     QCOMPARE(settings->webhookTimeoutMs, 15'000);
+    QCOMPARE(settings->webhookSecrets, QList<QByteArray>());
+    COMPARE_NAMES(settings->retryBackoff, RetryBackoff::Fixed);
+    QCOMPARE(settings->retryMaxIntervalMs, 3'600'000);
+    QCOMPARE(settings->notifyFailures, false);
 }
 
 void TestSettings::everySettingParsed()
@@ -411,6 +422,100 @@ void TestSettings::nullErrorPointerIsAllowed()
 {
     QVERIFY(!Settings::fromEnvironment(environmentWith({ { u"PORT"_s, u"x"_s } }), nullptr));
     QVERIFY(Settings::fromEnvironment(environmentWith(), nullptr));
+}
+
+void TestSettings::deliverySettings()
+{
+    const QProcessEnvironment environment = environmentWith({
+            { u"WEBHOOK_SECRET"_s,
+              u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_YW5vdGhlciBzZWNyZXQgb2YgMjQgYnl0ZXM="_s },
+            { u"RETRY_BACKOFF"_s, u"exponential"_s },
+            { u"RETRY_MAX_INTERVAL"_s, u"60000"_s },
+            { u"WEBHOOK_NOTIFY_FAILURES"_s, u"true"_s },
+    });
+
+    QString error;
+    const std::optional<Settings> settings = Settings::fromEnvironment(environment, &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->webhookSecrets,
+             (QList<QByteArray> { QByteArray::fromBase64("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                                  QByteArray("another secret of 24 bytes") }));
+    COMPARE_NAMES(settings->retryBackoff, RetryBackoff::Exponential);
+    QCOMPARE(settings->retryMaxIntervalMs, 60'000);
+    QCOMPARE(settings->notifyFailures, true);
+
+    for (const auto &[value, expected] : { std::pair { u"false"_s, false },
+                                           std::pair { u"0"_s, false },
+                                           std::pair { u"1"_s, true } }) {
+        const auto parsed = Settings::fromEnvironment(
+                environmentWith({ { u"WEBHOOK_NOTIFY_FAILURES"_s, value } }), &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QCOMPARE(parsed->notifyFailures, expected);
+    }
+    const auto fixed = Settings::fromEnvironment(
+            environmentWith({ { u"RETRY_BACKOFF"_s, u"fixed"_s } }), &error);
+    QVERIFY2(fixed, qPrintable(error));
+    COMPARE_NAMES(fixed->retryBackoff, RetryBackoff::Fixed);
+}
+
+void TestSettings::deliverySettingErrors_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("RETRY_BACKOFF unknown")
+            << u"RETRY_BACKOFF"_s << u"linear"_s
+            << u"RETRY_BACKOFF must be fixed or exponential, got \"linear\""_s;
+    QTest::newRow("RETRY_MAX_INTERVAL zero")
+            << u"RETRY_MAX_INTERVAL"_s << u"0"_s
+            << u"RETRY_MAX_INTERVAL must be a whole number from 1 to 31536000000, got \"0\""_s;
+    QTest::newRow("RETRY_MAX_INTERVAL unit")
+            << u"RETRY_MAX_INTERVAL"_s << u"1h"_s
+            << u"RETRY_MAX_INTERVAL must be a whole number from 1 to 31536000000, got \"1h\""_s;
+    QTest::newRow("WEBHOOK_NOTIFY_FAILURES yes")
+            << u"WEBHOOK_NOTIFY_FAILURES"_s << u"yes"_s
+            << u"WEBHOOK_NOTIFY_FAILURES must be true or false, got \"yes\""_s;
+    QTest::newRow("WEBHOOK_SECRET raw")
+            << u"WEBHOOK_SECRET"_s << u"hunter2-hunter2-hunter2"_s
+            << u"WEBHOOK_SECRET must be in the format whsec_<base64>; the secret is not"
+               " (the value is not shown)"_s;
+}
+
+void TestSettings::deliverySettingErrors()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QFETCH(QString, error);
+
+    QString actual;
+    QVERIFY(!Settings::fromEnvironment(environmentWith({ { name, value } }), &actual));
+    QCOMPARE(actual, error);
+}
+
+void TestSettings::webhookSecretNeverInTheError_data()
+{
+    QTest::addColumn<QString>("value");
+
+    QTest::newRow("raw") << u"s3cr3t-raw-webhook-value"_s;
+    QTest::newRow("bad base64") << u"whsec_s3cr3t!webhook!value"_s;
+    QTest::newRow("too short") << u"whsec_czNjcjN0"_s;
+    QTest::newRow("three") << u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                              " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s;
+}
+
+void TestSettings::webhookSecretNeverInTheError()
+{
+    QFETCH(QString, value);
+
+    QString error;
+    QVERIFY(!Settings::fromEnvironment(environmentWith({ { u"WEBHOOK_SECRET"_s, value } }),
+                                       &error));
+    QVERIFY2(error.startsWith(u"WEBHOOK_SECRET "_s), qPrintable(error));
+    QVERIFY2(!error.contains(u"s3cr3t"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u"czNjcjN0"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u'\n'), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestSettings)

@@ -18,6 +18,7 @@ using hookme::AttemptOutcome;
 using hookme::AttemptStage;
 using hookme::NewTask;
 using hookme::Task;
+using hookme::TaskChange;
 using hookme::TaskState;
 using hookme::TaskStore;
 
@@ -141,6 +142,18 @@ private slots:
     void nameCache();
 
     void durableAcrossInstances();
+
+    void finishAttemptAppliesOnlyWhileRunning();
+    void failuresAreCountedPerStage();
+    void attemptKeepsTheResponseBody();
+    void deliveredTaskDropsItsReport();
+    void largeReportRoundTrip();
+    void requeueFailedTask();
+    void requeueRefusals();
+    void requeueRefusesADuplicate();
+    void cancelUnfinishedTasks_data();
+    void cancelUnfinishedTasks();
+    void cancelRefusals();
 
 private:
     QString databasePath() const { return m_directory->filePath(u"data/hookme.db"_s); }
@@ -783,6 +796,242 @@ void TestTaskStore::durableAcrossInstances()
     QCOMPARE(m_store->cachedName(u"octo"_s, 1'100)->name, std::optional<QString>(u"Octo Person"_s));
     // The partial unique index survives too.
     QVERIFY(!m_store->insertTask(newTask(3, u"octo"_s, u"repo"_s)));
+}
+
+void TestTaskStore::finishAttemptAppliesOnlyWhileRunning()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
+    QCOMPARE(m_store->cancel(taskId(1), 1'100), TaskChange::Done);
+
+    // The attempt that was running ends after the cancel: it changes nothing.
+    QVERIFY(!m_store->finishAttempt(
+            taskId(1),
+            attempt(1, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 1'500),
+            TaskState::Delivered, std::nullopt));
+    QVERIFY(m_store->lastError().contains(u"not running"_s));
+    const Task task = *m_store->task(taskId(1));
+    COMPARE_NAMES(task.state, TaskState::Cancelled);
+    QCOMPARE(task.attemptsMade, 0);
+    QCOMPARE(task.finishedAtMs, std::optional<qint64>(1'100));
+    QCOMPARE(m_store->attempts(taskId(1))->size(), 0);
+
+    // Nor can a task that is merely scheduled take an outcome.
+    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"other"_s, 100, 90'000)));
+    QVERIFY(!m_store->finishAttempt(
+            taskId(2), attempt(1, AttemptStage::Collect, AttemptOutcome::Retry, 502, u"x"_s, 1'600),
+            TaskState::Retrying, 2'000));
+    COMPARE_NAMES(m_store->task(taskId(2))->state, TaskState::Scheduled);
+    QCOMPARE(m_store->attempts(taskId(2))->size(), 0);
+}
+
+void TestTaskStore::failuresAreCountedPerStage()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+
+    const QList<std::pair<AttemptStage, AttemptOutcome>> history {
+        { AttemptStage::Collect, AttemptOutcome::Retry },
+        { AttemptStage::Collect, AttemptOutcome::Retry },
+        { AttemptStage::Deliver, AttemptOutcome::Retry },
+    };
+    qint64 now = 1'000;
+    for (int i = 0; i < history.size(); ++i) {
+        QCOMPARE(m_store->claimDue(now, 1).size(), 1);
+        QVERIFY(m_store->finishAttempt(taskId(1),
+                                       attempt(i + 1, history.at(i).first, history.at(i).second,
+                                               502, u"boom"_s, now + 10),
+                                       TaskState::Retrying, now + 100));
+        now += 100;
+    }
+    Task task = *m_store->task(taskId(1));
+    QCOMPARE(task.collectFailures, 2);
+    QCOMPARE(task.deliveryFailures, 1);
+    QCOMPARE(task.attemptsMade, 3);
+
+    // A success counts as no failure.
+    QCOMPARE(m_store->claimDue(now, 1).size(), 1);
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(4, AttemptStage::Deliver, AttemptOutcome::Succeeded, 200, {}, now),
+            TaskState::Delivered, std::nullopt));
+    task = *m_store->task(taskId(1));
+    QCOMPARE(task.collectFailures, 2);
+    QCOMPARE(task.deliveryFailures, 1);
+}
+
+void TestTaskStore::attemptKeepsTheResponseBody()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
+    Attempt failed = attempt(1, AttemptStage::Deliver, AttemptOutcome::Retry, 503,
+                             u"webhook: HTTP 503"_s, 1'200);
+    failed.responseBody = u"{\"error\":\"maintenance ☕\"}"_s;
+    QVERIFY(m_store->finishAttempt(taskId(1), failed, TaskState::Retrying, 2'000));
+
+    QCOMPARE(m_store->claimDue(2'000, 1).size(), 1);
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(2, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 2'100),
+            TaskState::Delivered, std::nullopt));
+
+    const QList<Attempt> attempts = *m_store->attempts(taskId(1));
+    QCOMPARE(attempts.size(), 2);
+    QCOMPARE(attempts.at(0).responseBody, u"{\"error\":\"maintenance ☕\"}"_s);
+    QCOMPARE(attempts.at(1).responseBody, QString());  // an empty answer is stored as NULL
+
+    RawConnection raw(databasePath());
+    QCOMPARE(raw.column(u"SELECT COALESCE(response_body, 'NULL') FROM task_attempts"
+                        " ORDER BY number"_s),
+             (QStringList { u"{\"error\":\"maintenance ☕\"}"_s, u"NULL"_s }));
+}
+
+void TestTaskStore::deliveredTaskDropsItsReport()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
+    QVERIFY(m_store->storeReport(taskId(1), "{\"user\":\"octo\"}"));
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(1, AttemptStage::Deliver, AttemptOutcome::Retry, 500, u"x"_s, 1'100),
+            TaskState::Retrying, 1'200));
+    QCOMPARE(m_store->task(taskId(1))->hasReport, true);  // kept for the retry
+
+    QCOMPARE(m_store->claimDue(1'200, 1).size(), 1);
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(2, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 1'300),
+            TaskState::Delivered, std::nullopt));
+    QCOMPARE(m_store->task(taskId(1))->hasReport, false);
+    QCOMPARE(m_store->report(taskId(1)), std::nullopt);
+}
+
+void TestTaskStore::largeReportRoundTrip()
+{
+    // Several megabytes, non-ASCII included, come back byte for byte.
+    QByteArray json = "{\"issues\":[";
+    for (int i = 0; i < 60'000; ++i)
+        json += "{\"title\":\"Issue " + QByteArray::number(i) + " caf\xc3\xa9 \xe2\x98\x95\"},";
+    json += "{}]}";
+    QVERIFY(json.size() > 2'000'000);
+
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s)));
+    QVERIFY(m_store->storeReport(taskId(1), json));
+    QCOMPARE(m_store->report(taskId(1)), std::optional<QByteArray>(json));
+
+    m_store.reset();
+    openStore();
+    QCOMPARE(m_store->report(taskId(1)), std::optional<QByteArray>(json));
+}
+
+void TestTaskStore::requeueFailedTask()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
+    QVERIFY(m_store->storeReport(taskId(1), "{\"user\":\"octo\"}"));
+    QVERIFY(m_store->finishAttempt(
+            taskId(1),
+            attempt(1, AttemptStage::Deliver, AttemptOutcome::Failed, 500, u"down"_s, 1'100),
+            TaskState::Failed, std::nullopt));
+    QCOMPARE(m_store->task(taskId(1))->deliveryFailures, 1);
+
+    QCOMPARE(m_store->requeueFailed(taskId(1), 5'000), TaskChange::Done);
+    const Task task = *m_store->task(taskId(1));
+    COMPARE_NAMES(task.state, TaskState::Retrying);
+    QCOMPARE(task.nextRunAtMs, std::optional<qint64>(5'000));
+    QCOMPARE(task.updatedAtMs, 5'000);
+    QCOMPARE(task.finishedAtMs, std::nullopt);
+    QCOMPARE(task.attemptsMade, 1);  // the history stays
+    QCOMPARE(task.collectFailures, 0);  // the budgets are fresh
+    QCOMPARE(task.deliveryFailures, 0);
+    QCOMPARE(task.hasReport, true);  // only the delivery is redone
+    QCOMPARE(task.lastError, u"down"_s);
+    QCOMPARE(m_store->nextDueAtMs(), std::optional<qint64>(5'000));
+    QCOMPARE(m_store->countUnfinished(), std::optional<qint64>(1));
+
+    // The next attempt is number 2.
+    QCOMPARE(idsOf(m_store->claimDue(5'000, 1)), QStringList { taskId(1) });
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(2, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 5'100),
+            TaskState::Delivered, std::nullopt));
+    QCOMPARE(m_store->attempts(taskId(1))->size(), 2);
+}
+
+void TestTaskStore::requeueRefusals()
+{
+    QCOMPARE(m_store->requeueFailed(taskId(9), 1'000), TaskChange::NotFound);
+
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"a"_s, 100, 1'000)));
+    QCOMPARE(m_store->requeueFailed(taskId(1), 1'000), TaskChange::WrongState);  // scheduled
+    bringTo(taskId(1), TaskState::Delivered);
+    QCOMPARE(m_store->requeueFailed(taskId(1), 2'000), TaskChange::WrongState);
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Delivered);
+
+    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"b"_s, 100, 90'000)));
+    QCOMPARE(m_store->cancel(taskId(2), 1'000), TaskChange::Done);
+    QCOMPARE(m_store->requeueFailed(taskId(2), 2'000), TaskChange::WrongState);
+    COMPARE_NAMES(m_store->task(taskId(2))->state, TaskState::Cancelled);
+}
+
+void TestTaskStore::requeueRefusesADuplicate()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"Octo"_s, u"Repo"_s, 100, 1'000)));
+    bringTo(taskId(1), TaskState::Failed);
+    // A new request for the same repository came in meanwhile.
+    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"REPO"_s, 2'000, 90'000)));
+
+    QString other;
+    QCOMPARE(m_store->requeueFailed(taskId(1), 3'000, &other), TaskChange::Duplicate);
+    QCOMPARE(other, taskId(2));
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Failed);
+
+    // Once that one has ended, the retry goes through.
+    QCOMPARE(m_store->cancel(taskId(2), 4'000), TaskChange::Done);
+    QCOMPARE(m_store->requeueFailed(taskId(1), 5'000), TaskChange::Done);
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Retrying);
+}
+
+void TestTaskStore::cancelUnfinishedTasks_data()
+{
+    QTest::addColumn<TaskState>("state");
+    QTest::newRow("scheduled") << TaskState::Scheduled;
+    QTest::newRow("running") << TaskState::Running;
+    QTest::newRow("retrying") << TaskState::Retrying;
+}
+
+void TestTaskStore::cancelUnfinishedTasks()
+{
+    QFETCH(TaskState, state);
+
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    if (state != TaskState::Scheduled)
+        bringTo(taskId(1), state);
+
+    QCOMPARE(m_store->cancel(taskId(1), 7'000), TaskChange::Done);
+    const Task task = *m_store->task(taskId(1));
+    COMPARE_NAMES(task.state, TaskState::Cancelled);
+    QCOMPARE(task.finishedAtMs, std::optional<qint64>(7'000));
+    QCOMPARE(task.updatedAtMs, 7'000);
+    QCOMPARE(task.nextRunAtMs, std::nullopt);
+    QCOMPARE(m_store->nextDueAtMs(), std::nullopt);
+    QCOMPARE(m_store->claimDue(100'000, 10).size(), 0);
+    QCOMPARE(m_store->countUnfinished(), std::optional<qint64>(0));
+    // The repository is free for a new task.
+    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"repo"_s, 8'000, 9'000)));
+}
+
+void TestTaskStore::cancelRefusals()
+{
+    QCOMPARE(m_store->cancel(taskId(9), 1'000), TaskChange::NotFound);
+
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"a"_s, 100, 1'000)));
+    bringTo(taskId(1), TaskState::Delivered);
+    QCOMPARE(m_store->cancel(taskId(1), 2'000), TaskChange::WrongState);
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Delivered);
+
+    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"b"_s, 100, 3'000)));
+    bringTo(taskId(2), TaskState::Failed);
+    QCOMPARE(m_store->cancel(taskId(2), 4'000), TaskChange::WrongState);
+
+    QVERIFY(m_store->insertTask(newTask(3, u"octo"_s, u"c"_s, 100, 90'000)));
+    QCOMPARE(m_store->cancel(taskId(3), 5'000), TaskChange::Done);
+    QCOMPARE(m_store->cancel(taskId(3), 6'000), TaskChange::WrongState);
+    QCOMPARE(m_store->task(taskId(3))->finishedAtMs, std::optional<qint64>(5'000));
 }
 
 QTEST_GUILESS_MAIN(TestTaskStore)
