@@ -114,15 +114,25 @@ void WebhookReceiver::clearDeliveries()
     m_deliveries.clear();
 }
 
-void WebhookReceiver::setFailures(int count, int httpStatus)
+void WebhookReceiver::setFailures(int count, int httpStatus,
+                                  const QList<QPair<QByteArray, QByteArray>> &headers,
+                                  const QByteArray &body)
 {
     m_failuresLeft = std::max(count, 0);
     m_failureStatus = httpStatus;
+    m_failureHeaders = headers;
+    m_failureBody = body;
 }
 
 void WebhookReceiver::setResponseDelay(int milliseconds)
 {
     m_responseDelayMs = std::max(milliseconds, 0);
+}
+
+void WebhookReceiver::setSlowAnswers(int count, int milliseconds)
+{
+    m_slowAnswersLeft = std::max(count, 0);
+    m_slowAnswerDelayMs = std::max(milliseconds, 0);
 }
 
 void WebhookReceiver::handle(const QHttpServerRequest &request,
@@ -148,7 +158,9 @@ void WebhookReceiver::handle(const QHttpServerRequest &request,
         --m_failuresLeft;
         answer.status = m_failureStatus;
         answer.addHeader("Content-Type", "application/json");
-        answer.body = R"({"error":"injected failure"})";
+        for (const auto &[name, value] : std::as_const(m_failureHeaders))
+            answer.addHeader(name, value);
+        answer.body = m_failureBody;
     } else {
         answer.status = 204;
     }
@@ -159,5 +171,10 @@ void WebhookReceiver::handle(const QHttpServerRequest &request,
     m_deliveries.append(delivery);
     emit delivered();
 
-    answer.send(std::move(responder), m_responseDelayMs, this);
+    int delayMs = m_responseDelayMs;
+    if (m_slowAnswersLeft > 0) {
+        --m_slowAnswersLeft;
+        delayMs = m_slowAnswerDelayMs;
+    }
+    answer.send(std::move(responder), delayMs, this);
 }

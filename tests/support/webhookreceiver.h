@@ -43,10 +43,16 @@ public:
     int deliveryCount() const;
     void clearDeliveries();
 
-    // The next `count` POSTs answer `httpStatus` (with a short JSON body), then 204 again.
-    void setFailures(int count, int httpStatus = 500);
+    // The next `count` POSTs answer `httpStatus`, then 204 again. The answer carries `headers`
+    // (e.g. Retry-After, or Location for a redirect) and `body` (default: a short JSON error).
+    void setFailures(int count, int httpStatus = 500,
+                     const QList<QPair<QByteArray, QByteArray>> &headers = {},
+                     const QByteArray &body = R"({"error":"injected failure"})");
     // Hangs this long before answering; the delivery is recorded when it arrives.
     void setResponseDelay(int milliseconds);
+    // The next `count` POSTs hang `milliseconds` before answering (past a client's timeout, say);
+    // later ones use setResponseDelay()'s delay again.
+    void setSlowAnswers(int count, int milliseconds);
 
 signals:
     void delivered();  // a POST was recorded (emitted before it is answered)
@@ -60,5 +66,9 @@ private:
     QList<Delivery> m_deliveries;
     int m_failuresLeft = 0;
     int m_failureStatus = 500;
+    QList<QPair<QByteArray, QByteArray>> m_failureHeaders;
+    QByteArray m_failureBody;
     int m_responseDelayMs = 0;
+    int m_slowAnswersLeft = 0;
+    int m_slowAnswerDelayMs = 0;
 };
