@@ -2,6 +2,9 @@
 // repository with tens of thousands of issues is held once, as its JSON bytes, rather than
 // as a list of parsed issues plus the document made from them.
 //
+// Known limitation: the document itself is still held whole in memory while it is built,
+// stored and sent, so memory grows with the largest repository (about the report's size).
+//
 // Guarantees: the bytes are exactly those of Report::toJson() for the same content; keys in
 // the documented order; UTF-8 passes through unchanged, and only '"', '\' and control
 // characters are escaped.

@@ -30,6 +30,7 @@ public:
     // Reads a Retry-After header value: delay-seconds ("120") or an HTTP date in the
     // IMF-fixdate form ("Wed, 21 Oct 2015 07:28:00 GMT") that RFC 9110 has senders use. The
     // wait from `nowMs`, never negative; nothing for a malformed value.
+    // Known limitation: the obsolete RFC 850 and asctime date forms count as malformed.
     static std::optional<qint64> parseRetryAfter(const QByteArray &value, qint64 nowMs);
 
 private:

@@ -124,6 +124,8 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     }
 
     // An operator may have cancelled the task while it was collected: then nothing is sent.
+    // Known limitation: a delivery already on the wire when the task is cancelled is not
+    // aborted; the receiver may still get it.
     attempt.stage = AttemptStage::Deliver;
     if (const auto current = m_store->task(task.id); current && current->state != TaskState::Running) {
         qCInfo(lcScheduler).noquote() << u"task %1 is %2: attempt %3 stops before delivering"_s
@@ -215,6 +217,9 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
     }
 }
 
+// Known limitation: the notification is tried once and is not stored. If the receiver is
+// down at that moment, or hookme stops right after the task failed, it is lost; the task's
+// state and last_error still tell.
 QCoro::Task<> TaskScheduler::notifyFailure(Task task, Attempt attempt)
 {
     // Told apart from a report by its hookme-event header and by its "type" key (a report

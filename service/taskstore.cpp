@@ -387,6 +387,7 @@ bool TaskStore::storeReport(const QString &taskId, const QByteArray &reportJson)
     // A report may be many megabytes. SQLite takes the UTF-8 bytes as they are (stored as a
     // BLOB in the TEXT column, which SQLite's typing allows): no UTF-16 copy at twice the size.
     // Other databases get text, as the column's type says.
+    // Known limitation: SQLite still makes one copy of the bytes while it writes them.
     const bool sqlite = QSqlDatabase::database(m_connectionName, false).driverName()
             == "QSQLITE"_L1;
     const QVariant value = sqlite ? QVariant(reportJson) : QVariant(QString::fromUtf8(reportJson));
