@@ -127,7 +127,8 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     // Known limitation: a delivery already on the wire when the task is cancelled is not
     // aborted; the receiver may still get it.
     attempt.stage = AttemptStage::Deliver;
-    if (const auto current = m_store->task(task.id); current && current->state != TaskState::Running) {
+    const std::optional<Task> current = m_store->task(task.id);
+    if (current && current->state != TaskState::Running) {
         qCInfo(lcScheduler).noquote() << u"task %1 is %2: attempt %3 stops before delivering"_s
                                                  .arg(task.id, toString(current->state))
                                                  .arg(attempt.number);

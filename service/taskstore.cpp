@@ -476,8 +476,8 @@ TaskChange TaskStore::requeueFailed(const QString &taskId, qint64 nowMs, QString
             return false;
         }
 
-        auto update = run(u"UPDATE tasks SET"
-                          " state = CASE WHEN attempts_made = 0 THEN 'scheduled' ELSE 'retrying' END,"
+        auto update = run(u"UPDATE tasks SET state ="
+                          " CASE WHEN attempts_made = 0 THEN 'scheduled' ELSE 'retrying' END,"
                           " next_run_at = ?, updated_at = ?, finished_at = NULL,"
                           " collect_failures = 0, delivery_failures = 0"
                           " WHERE id = ? AND state = 'failed'"_s,

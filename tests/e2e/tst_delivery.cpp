@@ -273,7 +273,8 @@ void tst_Delivery::goneStopsTheTaskWithoutNotifying()
     QCOMPARE(attempts.first()["outcome"_L1].toString(), u"failed"_s);
     QCOMPARE(attempts.first()["http_status"_L1].toInt(), 410);
     // The first KiB of the answer is kept, no more.
-    QCOMPARE(attempts.first()["response_body"_L1].toString(), QString::fromLatin1(longBody.left(1024)));
+    QCOMPARE(attempts.first()["response_body"_L1].toString(),
+             QString::fromLatin1(longBody.left(1024)));
 }
 
 void tst_Delivery::retryAfterIsHonoured_data()

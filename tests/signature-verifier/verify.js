@@ -19,7 +19,8 @@ process.stdin.on("end", () => {
     try {
         request = JSON.parse(input);
     } catch (error) {
-        process.stdout.write(JSON.stringify({ verified: false, error: `bad input: ${error.message}` }) + "\n");
+        const answer = { verified: false, error: `bad input: ${error.message}` };
+        process.stdout.write(JSON.stringify(answer) + "\n");
         process.exit(2);
     }
 

@@ -279,7 +279,8 @@ void TestReport::writerBuildsTheSameBytesPageByPage()
             R"([{"title":"One \"q\"","user":{"login":"octocat"},"labels":[{"name":"bug"}]},)"
             R"({"title":"PR","user":{"login":"x"},"labels":[],"pull_request":{}}])");
     const QJsonArray second = parseArray(
-            R"([{"title":"caf\u00e9\n","user":null,"labels":["plain",{"name":"ドキュメント"}]}])");
+            R"([{"title":"caf\u00e9\n","user":null,)"
+            R"("labels":["plain",{"name":"ドキュメント"}]}])");
     const QList<ReportContributor> contributors { { u"The Octocat"_s, u"octocat"_s, 3 },
                                                   { std::nullopt, u"hubot"_s, 1 } };
 
@@ -302,8 +303,10 @@ void TestReport::writerBuildsTheSameBytesPageByPage()
              QByteArray(R"({"user":"octo","repository":"repo","issues":[)"
                         R"({"title":"One \"q\"","author":"octocat","labels":["bug"]},)"
                         "{\"title\":\"caf\xc3\xa9\\n\",\"author\":null,\"labels\":[\"plain\","
-                        "\"\xe3\x83\x89\xe3\x82\xad\xe3\x83\xa5\xe3\x83\xa1\xe3\x83\xb3\xe3\x83\x88\"]}],"
-                        R"("contributors":[{"name":"The Octocat","user":"octocat","qtd_commits":3},)"
+                        "\"\xe3\x83\x89\xe3\x82\xad\xe3\x83\xa5"
+                        "\xe3\x83\xa1\xe3\x83\xb3\xe3\x83\x88\"]}],"
+                        R"("contributors":[{"name":"The Octocat","user":"octocat",)"
+                        R"("qtd_commits":3},)"
                         R"({"name":null,"user":"hubot","qtd_commits":1}]})"));
     QCOMPARE(writer.size(), 0);  // the bytes were moved out
 }

@@ -428,7 +428,8 @@ void TestSettings::deliverySettings()
 {
     const QProcessEnvironment environment = environmentWith({
             { u"WEBHOOK_SECRET"_s,
-              u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_YW5vdGhlciBzZWNyZXQgb2YgMjQgYnl0ZXM="_s },
+              u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+              " whsec_YW5vdGhlciBzZWNyZXQgb2YgMjQgYnl0ZXM="_s },
             { u"RETRY_BACKOFF"_s, u"exponential"_s },
             { u"RETRY_MAX_INTERVAL"_s, u"60000"_s },
             { u"WEBHOOK_NOTIFY_FAILURES"_s, u"true"_s },
@@ -500,7 +501,8 @@ void TestSettings::webhookSecretNeverInTheError_data()
     QTest::newRow("raw") << u"s3cr3t-raw-webhook-value"_s;
     QTest::newRow("bad base64") << u"whsec_s3cr3t!webhook!value"_s;
     QTest::newRow("too short") << u"whsec_czNjcjN0"_s;
-    QTest::newRow("three") << u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    QTest::newRow("three") << u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                              " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
                               " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s;
 }
 

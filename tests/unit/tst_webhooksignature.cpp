@@ -19,7 +19,8 @@ constexpr qint64 vectorTimestamp = 1614265330;
 const QByteArray vectorBody = R"({"test": 2432232314})";
 const QByteArray vectorSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
-const QByteArray secondSecret = "whsec_" + QByteArray("a second secret of 32 bytes!!!!!").toBase64();
+const QByteArray secondSecret =
+        "whsec_" + QByteArray("a second secret of 32 bytes!!!!!").toBase64();
 
 QList<QByteArray> keysOf(const QString &setting)
 {
