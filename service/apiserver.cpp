@@ -73,6 +73,10 @@ QJsonObject taskJson(const Task &task, int maxAttempts)
         { u"attempts_made"_s, task.attemptsMade },
         { u"max_attempts"_s, maxAttempts },
         { u"last_error"_s, textOrNull(task.lastError) },
+        { u"rate_limited_until"_s,
+          timestamp(task.state == TaskState::Running ? std::nullopt : task.rateLimitedUntilMs) },
+        { u"github_requests"_s, task.githubRequests },
+        { u"github_quota_requests"_s, task.githubQuotaRequests },
     };
 }
 
@@ -242,8 +246,8 @@ void ApiServer::createTask(const QHttpServerRequest &request, QHttpServerRespond
             body.insert(u"deduplicated"_s, false);
             response = jsonResponse(body, StatusCode::Accepted);
             response.setHeader("Location", "/tasks/" + d.task.id.toLatin1());
-            qCInfo(lcHttp).noquote() << u"accepted task %1 for %2/%3"_s.arg(d.task.id, d.task.owner,
-                                                                           d.task.repository);
+            qCDebug(lcHttp).noquote() << u"accepted task %1 for %2/%3"_s.arg(
+                    d.task.id, d.task.owner, d.task.repository);
             break;
         }
         case IntakeDecision::Kind::Deduplicated: {

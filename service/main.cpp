@@ -1,7 +1,11 @@
 // hookme: accepts POST /tasks, collects the repository's issues and contributors from GitHub
 // when the task is due, and delivers the report to WEBHOOK_URL. Settings come from the
 // environment; see README.md.
+//
+//   hookme                      runs the service
+//   hookme collect OWNER/REPO   prints one report to stdout and exits
 #include "apiserver.h"
+#include "collectcommand.h"
 #include "githubclient.h"
 #include "repositorycollector.h"
 #include "settings.h"
@@ -10,6 +14,7 @@
 #include "taskstore.h"
 #include "webhooksender.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QLockFile>
@@ -81,11 +86,33 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"hookme"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(HOOKME_VERSION));
 
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            u"Delivers snapshots of GitHub repositories to a webhook.\n"
+            "Settings come from environment variables; see README.md."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(u"command"_s,
+                                 u"Nothing to run the service, or \"collect OWNER/REPO\" to print"
+                                 " one report to stdout and exit."_s,
+                                 u"[collect OWNER/REPO]"_s);
+    parser.process(app);
+    const QStringList arguments = parser.positionalArguments();
+    const bool collectCommand = !arguments.isEmpty() && arguments.first() == "collect"_L1;
+    if (!arguments.isEmpty() && (!collectCommand || arguments.size() != 2))
+        return fail(u"usage: hookme [collect OWNER/REPO]"_s);
+
     QString error;
-    const std::optional<Settings> settings =
-            Settings::fromEnvironment(QProcessEnvironment::systemEnvironment(), &error);
+    const std::optional<Settings> settings = Settings::fromEnvironment(
+            QProcessEnvironment::systemEnvironment(), &error,
+            collectCommand ? Settings::Purpose::Collection : Settings::Purpose::Service);
     if (!settings)
         return fail(error);
+    if (collectCommand) {
+        // The service's info lines would mix with the command's progress.
+        QLoggingCategory::setFilterRules(u"hookme.*.info=false"_s);
+        return runCollectCommand(*settings, arguments.at(1));
+    }
 
     // One process per SQLite file: two would run the same tasks twice.
     if (!QDir().mkpath(settings->dataDir))
@@ -102,10 +129,12 @@ int main(int argc, char *argv[])
         return fail(u"database: %1"_s.arg(store.lastError()));
 
     QNetworkAccessManager network;
-    GitHubClient github(&network, settings->apiUrl, settings->apiToken,
-                        settings->githubTimeoutMs);
-    RepositoryCollector collector(&github, &store, settings->issuesState,
-                                  settings->nameCacheTtlMs);
+    GitHubClient github(&network, &store,
+                        { settings->apiUrl, settings->apiToken, settings->githubTimeoutMs,
+                          settings->githubMaxConcurrency, settings->githubQuotaReserve });
+    RepositoryCollector collector(&github, &store,
+                                  { settings->issuesState, settings->includeAnonymousContributors,
+                                    settings->nameCacheTtlMs });
     WebhookSender sender(&network, settings->webhookUrl, settings->webhookTimeoutMs);
     TaskScheduler scheduler(&store, &collector, &sender, *settings);
     TaskIntake intake(&store, *settings);

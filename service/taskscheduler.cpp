@@ -106,6 +106,11 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
         attempt.stage = AttemptStage::Collect;
         const CollectionOutcome collected = co_await m_collector->collect(task.owner,
                                                                           task.repository);
+        m_store->addGitHubRequests(task.id, collected.requests, collected.quotaRequests);
+        if (collected.rateLimitedUntilMs) {
+            defer(task, *collected.rateLimitedUntilMs);
+            co_return;
+        }
         if (!collected.report) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
@@ -128,6 +133,25 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     if (!delivery.isSuccess())
         attempt.error = u"webhook: %1"_s.arg(delivery.describe());
     finish(task, attempt, false);
+}
+
+void TaskScheduler::defer(const Task &task, qint64 untilMs)
+{
+    if (!m_store->deferAttempt(task.id, untilMs, now())) {
+        qCWarning(lcScheduler).noquote() << u"task %1: cannot defer it: %2"_s.arg(
+                task.id, m_store->lastError());
+    } else {
+        qCInfo(lcScheduler).noquote()
+                << u"task %1 (%2/%3): waits for GitHub's rate limit until %4"_s.arg(
+                           task.id, task.owner, task.repository,
+                           QDateTime::fromMSecsSinceEpoch(untilMs, Qt::UTC)
+                                   .toString(Qt::ISODate));
+    }
+
+    --m_running;
+    emit attemptFinished(task.id, task.attemptsMade == 0 ? TaskState::Scheduled
+                                                         : TaskState::Retrying);
+    armTimer();
 }
 
 void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
