@@ -68,7 +68,10 @@ QJsonObject taskJson(const Task &task, int maxAttempts)
         { u"repository"_s, task.repository },
         { u"created_at"_s, timestamp(task.createdAtMs) },
         { u"updated_at"_s, timestamp(task.updatedAtMs) },
-        { u"next_run_at"_s, timestamp(isFinished(task.state) ? std::nullopt : task.nextRunAtMs) },
+        { u"next_run_at"_s, timestamp(task.state == TaskState::Scheduled
+                                               || task.state == TaskState::Retrying
+                                       ? task.nextRunAtMs
+                                       : std::nullopt) },
         { u"finished_at"_s, timestamp(task.finishedAtMs) },
         { u"attempts_made"_s, task.attemptsMade },
         { u"max_attempts"_s, maxAttempts },
@@ -186,7 +189,7 @@ ApiServer::ApiServer(TaskStore *store, TaskIntake *intake, const Settings &setti
       m_store(store),
       m_intake(intake),
       m_settings(settings),
-      m_tcpServer(new BoundedTcpServer(maxBodyBytes, this))
+      m_tcpServer(new BoundedTcpServer({ maxBodyBytes }, this))
 {
     m_server.route(u"/health"_s, Method::Get,
                    [] { return jsonResponse({ { u"status"_s, u"ok"_s } }); });

@@ -28,6 +28,10 @@ constexpr int maxRedirects = 5;
 constexpr qint64 secondaryLimitWaitMs = 60'000;
 constexpr qint64 maxSecondaryLimitWaitMs = 3'600'000;
 
+// No listing of GitHub's has more pages than this (a million items at 100 a page); a next link
+// beyond it is a loop.
+constexpr int maxPages = 10'000;
+
 // After the primary quota's reset time, wait this long more: clocks differ.
 constexpr qint64 resetMarginMs = 1'000;
 
@@ -306,6 +310,11 @@ GitHubClient::fetchAllPages(QUrl firstPage, QString cacheKind, Extract extract,
     std::optional<QUrl> next = firstPage;
 
     while (next) {
+        if (listing.pages == maxPages) {
+            listing.error = u"GitHub's listing goes on past %1 pages: %2"_s.arg(maxPages).arg(
+                    firstPage.toDisplayString());
+            co_return listing;
+        }
         const QUrl pageUrl = *next;
         listing.last = co_await get(pageUrl, cacheKind, extract);
         listing.requests += listing.last.requests;

@@ -6,6 +6,7 @@
 //   hookme collect OWNER/REPO   prints one report to stdout and exits
 #include "apiserver.h"
 #include "collectcommand.h"
+#include "datadirlock.h"
 #include "githubclient.h"
 #include "repositorycollector.h"
 #include "settings.h"
@@ -17,7 +18,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QLockFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSocketNotifier>
@@ -117,12 +117,9 @@ int main(int argc, char *argv[])
     // One process per SQLite file: two would run the same tasks twice.
     if (!QDir().mkpath(settings->dataDir))
         return fail(u"DATA_DIR: cannot create %1"_s.arg(settings->dataDir));
-    QLockFile lock(QDir(settings->dataDir).filePath(u"hookme.lock"_s));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(0)) {
-        return fail(u"DATA_DIR: another hookme process is using %1"_s.arg(
-                QDir(settings->dataDir).absolutePath()));
-    }
+    DataDirLock lock;
+    if (!lock.tryLock(settings->dataDir))
+        return fail(u"DATA_DIR: %1"_s.arg(lock.errorString()));
 
     TaskStore store;
     if (!store.open(settings->databasePath()))

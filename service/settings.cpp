@@ -143,6 +143,7 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
                                                   QString *error, Purpose purpose)
 {
     constexpr qint64 maxIntervalMs = qint64(365) * 24 * 3600 * 1000;
+    constexpr qint64 maxTimeoutMs = 3'600'000;
     constexpr int maxInt = std::numeric_limits<int>::max();
 
     Settings settings;
@@ -190,8 +191,8 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     if (const auto dataDir = reader.value(u"DATA_DIR"_s))
         settings.dataDir = *dataDir;
     reader.readInteger(u"NAME_CACHE_TTL"_s, 0, maxIntervalMs, &settings.nameCacheTtlMs);
-    reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxIntervalMs, &settings.githubTimeoutMs);
-    reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxIntervalMs, &settings.webhookTimeoutMs);
+    reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxTimeoutMs, &settings.githubTimeoutMs);
+    reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxTimeoutMs, &settings.webhookTimeoutMs);
     reader.readBoolean(u"CONTRIBUTORS_ANON"_s, &settings.includeAnonymousContributors);
     reader.readInteger(u"GITHUB_MAX_CONCURRENCY"_s, 1, 100, &settings.githubMaxConcurrency);
     reader.readInteger(u"GITHUB_QUOTA_RESERVE"_s, 0, 1'000'000, &settings.githubQuotaReserve);

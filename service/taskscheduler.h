@@ -14,6 +14,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 #include <qcorotask.h>
 
 namespace hookme {
@@ -49,6 +51,9 @@ private:
     void finish(const Task &task, Attempt attempt, bool permanent);
     // GitHub's rate limit stops the attempt: the task waits, and no retry is used up.
     void defer(const Task &task, qint64 untilMs);
+    // Runs `write` until it returns true, waiting longer after each failure.
+    void storeUntilItSucceeds(const QString &what, std::function<bool()> write,
+                              int failures = 0);
 
     TaskStore *m_store;
     RepositoryCollector *m_collector;

@@ -471,12 +471,15 @@ bool TaskStore::finishAttempt(const QString &taskId, const Attempt &attempt, Tas
         const QVariant finishedAt = isFinished(newState)
                 ? QVariant(attempt.finishedAtMs)
                 : QVariant(QMetaType::fromType<qint64>());
+        // A delivered report is not needed any more; only a failed task may be sent again.
         return run(u"UPDATE tasks SET state = ?, attempts_made = ?, updated_at = ?,"
-                   " next_run_at = ?, finished_at = ?, last_error = ? WHERE id = ?"_s,
+                   " next_run_at = ?, finished_at = ?, last_error = ?,"
+                   " report = CASE WHEN ? = 'delivered' THEN NULL ELSE report END"
+                   " WHERE id = ?"_s,
                    { toString(newState), attempt.number, attempt.finishedAtMs,
                      nullableInteger(nextRunAtMs), finishedAt,
                      nullableText(attempt.error.isEmpty() ? QString() : attempt.error),
-                     taskId })
+                     toString(newState), taskId })
                 != nullptr;
     });
 }
