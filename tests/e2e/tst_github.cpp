@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -51,6 +52,7 @@ private slots:
 
     void sendsGitHubsHeadersAndTheToken();
     void sendsNoAuthorizationWithoutAToken();
+    void followsCursorLinksExactlyAsGiven();
     void followsARenamedRepositoryAndKeepsTheGivenNames();
     void reportsDisabledIssuesAsAWarning();
     void reportsATooLargeContributorListAsAWarning();
@@ -147,6 +149,38 @@ void tst_GitHub::sendsNoAuthorizationWithoutAToken()
     // Without a token, names come from REST, one user at a time.
     QCOMPARE(m_github->graphqlRequestCount(), 0);
     QCOMPARE(m_github->requestCount(u"/users/"_s), 2);
+}
+
+void tst_GitHub::followsCursorLinksExactlyAsGiven()
+{
+    FakeRepository repository = smallRepository();
+    repository.issues.clear();
+    for (int number = 250; number >= 1; --number)
+        repository.issues.append(FakeGitHub::makeIssue(number, u"Issue %1"_s.arg(number), {}));
+    m_github->addRepository(repository);
+    m_github->setCursorPagination(true);
+
+    HookmeProcess hookme(m_dataDir->path(), settings());
+    QVERIFY(hookme.start());
+    const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
+    const QJsonObject task = waitForTask(hookme, id, u"delivered"_s);
+
+    const QJsonArray issues = deliveredReport(*m_receiver)["issues"_L1].toArray();
+    QCOMPARE(issues.size(), 250);
+    QCOMPARE(issues.first()["title"_L1].toString(), u"Issue 250"_s);
+    QCOMPARE(issues.last()["title"_L1].toString(), u"Issue 1"_s);
+    // Three pages, the later two by cursor; no page URL was made up.
+    QStringList issuePages;
+    for (const FakeGitHub::RecordedRequest &request : m_github->requests()) {
+        if (request.pathAndQuery.contains("/issues"_L1))
+            issuePages.append(request.pathAndQuery);
+    }
+    QCOMPARE(issuePages.size(), 3);
+    QVERIFY2(issuePages.at(1).startsWith("/repositories/42/issues?"_L1),
+             qPrintable(issuePages.at(1)));
+    QVERIFY2(issuePages.at(2).contains("after="_L1), qPrintable(issuePages.at(2)));
+    QVERIFY(!QUrlQuery(issuePages.at(2).section(u'?', 1)).hasQueryItem(u"page"_s));
+    QCOMPARE(task["github_requests"_L1].toInt(), 3 + 1 + 2);
 }
 
 void tst_GitHub::followsARenamedRepositoryAndKeepsTheGivenNames()

@@ -635,6 +635,11 @@ QUrl FakeGitHub::graphqlUrl() const
     return QUrl(baseUrl().toString() + path + u"/graphql"_s);
 }
 
+void FakeGitHub::setCursorPagination(bool enabled)
+{
+    m_cursorPagination = enabled;
+}
+
 void FakeGitHub::setApiPathPrefix(const QString &prefix)
 {
     QString normalised = prefix.trimmed();
@@ -1274,7 +1279,15 @@ FakeGitHub::Answer FakeGitHub::listing(const QHttpServerRequest &request,
     const QUrlQuery query(request.url());
     const int perPage = std::min(positiveParameter(query, u"per_page"_s, defaultPerPage),
                                  maxPerPage);
-    const int page = positiveParameter(query, u"page"_s, 1);
+    int page = positiveParameter(query, u"page"_s, 1);
+    if (m_cursorPagination && query.hasQueryItem(u"after"_s)) {
+        // The cursor is opaque to clients; here it hides the page number.
+        const QByteArray decoded = QByteArray::fromBase64(
+                query.queryItemValue(u"after"_s, QUrl::FullyDecoded).toLatin1());
+        page = decoded.startsWith("cursor:v2:") ? decoded.mid(10).toInt() : 0;
+        if (page < 1)
+            return errorAnswer(422, u"Invalid cursor"_s, u"https://docs.github.com/rest"_s);
+    }
     const qint64 total = indexes.size();
     const int lastPage = int(std::max<qint64>(1, (total + perPage - 1) / perPage));
 
@@ -1311,6 +1324,31 @@ FakeGitHub::Answer FakeGitHub::listing(const QHttpServerRequest &request,
         return u"<%1%2>; rel=\"%3\""_s.arg(base, withPage.join(u'&'), QLatin1StringView(rel));
     };
     QStringList links;
+    if (m_cursorPagination) {
+        // Cursor pagination, as GitHub uses for some listings: an opaque "after" cursor, no
+        // page numbers, no "last" link, and the next link not first.
+        QStringList withoutCursor;
+        for (const QString &parameter : std::as_const(kept)) {
+            const QString name = parameter.section(u'=', 0, 0);
+            if (name != u"after"_s && name != u"before"_s)
+                withoutCursor.append(parameter);
+        }
+        const auto cursorLink = [&](const char *key, int target, const char *rel) {
+            const QString cursor = QString::fromLatin1(
+                    QUrl::toPercentEncoding(QString::fromLatin1(
+                            ("cursor:v2:" + QByteArray::number(target)).toBase64())));
+            return u"<%1%2&%3=%4>; rel=\"%5\""_s.arg(base, withoutCursor.join(u'&'),
+                                                     QLatin1StringView(key), cursor,
+                                                     QLatin1StringView(rel));
+        };
+        if (page > 1)
+            links.append(cursorLink("before", page - 1, "prev"));
+        if (page < lastPage)
+            links.append(cursorLink("after", page + 1, "next"));
+        if (!links.isEmpty())
+            answer.addHeader("link", links.join(u", "_s).toUtf8());
+        return answer;
+    }
     if (page > 1)
         links.append(link(page - 1, "prev"));
     if (page < lastPage) {

@@ -109,6 +109,8 @@ public:
     // under it, Link and Location URLs include it, and GraphQL moves to {prefix minus "/v3"}
     // /graphql. Requests outside it answer 404. Empty (the default): github.com's layout.
     void setApiPathPrefix(const QString &prefix);
+    // Listings page with an opaque "after" cursor and links without "last" or page numbers.
+    void setCursorPagination(bool enabled);
     QString apiPathPrefix() const;
 
     // Adds (or replaces, same id or same owner/name) a repository and returns its id. The items
@@ -264,4 +266,5 @@ private:
     int m_secondaryRetryAfter = -1;
     int m_secondaryStatus = 403;
     int m_responseDelayMs = 0;
+    bool m_cursorPagination = false;
 };
