@@ -61,6 +61,7 @@ private slots:
     void failsAtOnceForUnretryableAnswers();
     void waitsForThePrimaryRateLimitWithoutUsingARetry();
     void waitsForASecondaryRateLimit();
+    void startsNoCollectionWhenTheQuotaRunsLow();
     void repeatsAnUnchangedTaskWithoutSpendingQuota();
     void resolvesNamesInOneGraphQLQueryAndFallsBackToRest();
     void worksWithGitHubEnterprisePaths();
@@ -355,6 +356,41 @@ void tst_GitHub::waitsForASecondaryRateLimit()
     const QList<FakeGitHub::RecordedRequest> requests = m_github->requests();
     QVERIFY(requests.size() >= 2);
     QVERIFY(QDateTime::currentMSecsSinceEpoch() - submittedAt >= 1000);
+}
+
+void tst_GitHub::startsNoCollectionWhenTheQuotaRunsLow()
+{
+    m_github->addRepository(smallRepository());
+    m_github->addRepository(smallRepository(u"octo-org"_s, u"second"_s, 43));
+    const qint64 reset = QDateTime::currentSecsSinceEpoch() + 3;
+    m_github->setRateLimit(60, 14, reset);
+
+    HookmeProcess hookme(m_dataDir->path(), settings({ { u"GITHUB_QUOTA_RESERVE"_s, u"10"_s } }));
+    QVERIFY(hookme.start());
+
+    // 14 left: the first collection starts, and spends 4.
+    const QString first = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
+    QCOMPARE(waitForTask(hookme, first, u"delivered"_s)["github_requests"_L1].toInt(), 4);
+    QCOMPARE(m_github->rateLimitRemaining(), 10);
+
+    // 10 left, the reserve: the next one waits for the reset without asking anything.
+    const QString second = hookme.submit(u"octo-org"_s, u"second"_s).json()["id"_L1].toString();
+    QJsonObject task;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                task = hookme.get(u"/tasks/"_s + second).json();
+                return !task["rate_limited_until"_L1].isNull();
+            },
+            10'000));
+    QCOMPARE(task["github_requests"_L1].toInt(), 0);
+    QCOMPARE(task["attempts_made"_L1].toInt(), 0);
+    QCOMPARE(QDateTime::fromString(task["rate_limited_until"_L1].toString(), Qt::ISODateWithMs)
+                     .toSecsSinceEpoch(),
+             reset + 1);
+    QCOMPARE(m_github->rateLimitRemaining(), 10);
+
+    m_github->resetRateLimit(60);
+    QCOMPARE(waitForTask(hookme, second, u"delivered"_s)["attempts_made"_L1].toInt(), 1);
 }
 
 void tst_GitHub::repeatsAnUnchangedTaskWithoutSpendingQuota()
