@@ -27,16 +27,17 @@ void ReportWriter::addIssue(const ReportIssue &issue)
     ++m_issueCount;
 }
 
-void ReportWriter::addIssues(const QJsonArray &page)
+void ReportWriter::addIssues(const QByteArray &reducedPage)
 {
     // One page (at most 100 issues) is parsed at a time; only its JSON is kept.
     QList<ReportIssue> issues;
-    appendIssues(page, &issues);
+    appendIssues(reducedPage, &issues);
     for (const ReportIssue &issue : std::as_const(issues))
         addIssue(issue);
 }
 
-QByteArray ReportWriter::finish(const QList<ReportContributor> &contributors)
+QByteArray ReportWriter::finish(const QList<ReportContributor> &contributors,
+                                const QList<ReportWarning> &warnings)
 {
     m_json.append("],\"contributors\":[");
     for (qsizetype i = 0; i < contributors.size(); ++i) {
@@ -44,12 +45,25 @@ QByteArray ReportWriter::finish(const QList<ReportContributor> &contributors)
         m_json.append(i == 0 ? "{\"name\":" : ",{\"name\":");
         optionalString(contributor.name);
         m_json.append(",\"user\":");
-        string(contributor.login);
+        optionalString(contributor.login);
         m_json.append(",\"qtd_commits\":");
         m_json.append(QByteArray::number(contributor.commits));
         m_json.append('}');
     }
-    m_json.append("]}");
+    m_json.append(']');
+
+    if (!warnings.isEmpty()) {
+        m_json.append(",\"warnings\":[");
+        for (qsizetype i = 0; i < warnings.size(); ++i) {
+            m_json.append(i == 0 ? "{\"part\":" : ",{\"part\":");
+            string(warnings.at(i).part);
+            m_json.append(",\"reason\":");
+            string(warnings.at(i).reason);
+            m_json.append('}');
+        }
+        m_json.append(']');
+    }
+    m_json.append('}');
     m_json.squeeze();  // a growing buffer may hold up to twice its size; keep only the bytes
     m_issueCount = 0;
     return std::exchange(m_json, QByteArray());

@@ -13,7 +13,6 @@
 #include "report.h"
 
 #include <QByteArray>
-#include <QJsonArray>
 #include <QList>
 #include <QString>
 
@@ -26,14 +25,16 @@ public:
     ReportWriter(const QString &user, const QString &repository);
 
     void addIssue(const ReportIssue &issue);
-    // Adds the issues of one page of GitHub's issue listing; pull requests are left out.
-    void addIssues(const QJsonArray &page);
+    // Adds the issues of one reduced page of GitHub's issue listing (see reduceIssuesPage).
+    void addIssues(const QByteArray &reducedPage);
     qsizetype issueCount() const { return m_issueCount; }
     qsizetype size() const { return m_json.size(); }
 
-    // Closes the issue list, writes the contributors and returns the whole document. The
-    // writer is empty afterwards: the bytes are moved out, not copied.
-    QByteArray finish(const QList<ReportContributor> &contributors);
+    // Closes the issue list, writes the contributors (and the warnings, when there are any)
+    // and returns the whole document. The writer is empty afterwards: the bytes are moved
+    // out, not copied.
+    QByteArray finish(const QList<ReportContributor> &contributors,
+                      const QList<ReportWarning> &warnings = {});
 
 private:
     void string(const QString &text);

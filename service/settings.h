@@ -43,13 +43,22 @@ struct Settings {
     RetryBackoff retryBackoff = RetryBackoff::Fixed;  // RETRY_BACKOFF
     qint64 retryMaxIntervalMs = 3'600'000;  // RETRY_MAX_INTERVAL: caps backoff and Retry-After
     bool notifyFailures = false;           // WEBHOOK_NOTIFY_FAILURES
+    bool includeAnonymousContributors = false;  // CONTRIBUTORS_ANON
+    int githubMaxConcurrency = 2;         // GITHUB_MAX_CONCURRENCY: GitHub requests at once
+    int githubQuotaReserve = 10;          // GITHUB_QUOTA_RESERVE: left for others; no new
+                                          // collection starts below it until the reset
 
     QString databasePath() const;
+
+    // What the settings are read for: the service needs WEBHOOK_URL, a one-off collection
+    // (`hookme collect`) does not.
+    enum class Purpose { Service, Collection };
 
     // Reads the settings; on a missing or malformed value returns nothing and sets `error` to
     // one line that names the setting.
     static std::optional<Settings> fromEnvironment(const QProcessEnvironment &environment,
-                                                   QString *error);
+                                                   QString *error,
+                                                   Purpose purpose = Purpose::Service);
 };
 
 } // namespace hookme

@@ -47,6 +47,9 @@ struct Task {
     // RETRY_MAX_ATTEMPTS retries, so a receiver that is down does not use up GitHub's.
     int collectFailures = 0;
     int deliveryFailures = 0;
+    int githubRequests = 0;       // GitHub requests made for this task, all attempts
+    int githubQuotaRequests = 0;  // of those, the ones that counted against the quota
+    std::optional<qint64> rateLimitedUntilMs;  // waiting for GitHub's rate limit until then
 };
 
 } // namespace hookme

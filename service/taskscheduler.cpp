@@ -22,6 +22,11 @@ namespace {
 // change, is noticed within a minute.
 constexpr qint64 maxSleepMs = 60'000;
 
+// A store write that failed (a full disk, say) is tried again after this long, doubling up to
+// the maximum.
+constexpr qint64 storeRetryFirstDelayMs = 500;
+constexpr qint64 storeRetryMaxDelayMs = 60'000;
+
 // When a due task could not be claimed, look again after this long.
 constexpr qint64 retryAfterEmptyClaimMs = 1'000;
 
@@ -108,6 +113,11 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     if (!report) {
         attempt.stage = AttemptStage::Collect;
         CollectionOutcome collected = co_await m_collector->collect(task.owner, task.repository);
+        m_store->addGitHubRequests(task.id, collected.requests, collected.quotaRequests);
+        if (collected.rateLimitedUntilMs) {
+            defer(task, *collected.rateLimitedUntilMs);
+            co_return;
+        }
         if (!collected.reportJson) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
@@ -150,6 +160,22 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
            delivery.retryAfterMs);
 }
 
+void TaskScheduler::defer(const Task &task, qint64 untilMs)
+{
+    qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): waits for GitHub's rate limit until %4"_s
+                                             .arg(task.id, task.owner, task.repository,
+                                                  QDateTime::fromMSecsSinceEpoch(untilMs, Qt::UTC)
+                                                          .toString(Qt::ISODate));
+    const QString id = task.id;
+    storeUntilItSucceeds(u"defer task %1"_s.arg(id),
+                         [this, id, untilMs] { return m_store->deferAttempt(id, untilMs, now()); });
+
+    --m_running;
+    emit attemptFinished(task.id, task.attemptsMade == 0 ? TaskState::Scheduled
+                                                         : TaskState::Retrying);
+    armTimer();
+}
+
 void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
                            std::optional<qint64> retryAfterMs)
 {
@@ -176,22 +202,7 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
         newState = TaskState::Failed;
     }
 
-    const bool stored = m_store->finishAttempt(task.id, attempt, newState, nextRunAt);
-    if (!stored) {
-        const std::optional<Task> current = m_store->task(task.id);
-        if (current && current->state == TaskState::Cancelled) {
-            qCInfo(lcScheduler).noquote()
-                    << u"task %1 was cancelled during attempt %2; its outcome is dropped"_s
-                               .arg(task.id)
-                               .arg(attempt.number);
-        } else {
-            // The attempt stays Running in the store; the next start-up runs it again.
-            qCWarning(lcScheduler).noquote()
-                    << u"task %1: cannot store the outcome of attempt %2: %3"_s.arg(task.id)
-                               .arg(attempt.number)
-                               .arg(m_store->lastError());
-        }
-    } else if (succeeded) {
+    if (succeeded) {
         qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): delivered on attempt %4"_s
                                                  .arg(task.id, task.owner, task.repository)
                                                  .arg(attempt.number);
@@ -206,16 +217,34 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
                                         : u", giving up"_s,
                                 attempt.error);
     }
+    // A receiver that answered 410 asked for nothing more, not even a failure notification.
+    const bool receiverGone = attempt.stage == AttemptStage::Deliver && permanent;
+    const bool notify =
+            newState == TaskState::Failed && m_settings.notifyFailures && !receiverGone;
+    storeUntilItSucceeds(
+            u"store attempt %1 of task %2"_s.arg(attempt.number).arg(task.id),
+            [this, task, attempt, newState, nextRunAt, notify] {
+                bool notRunning = false;
+                if (m_store->finishAttempt(task.id, attempt, newState, nextRunAt, &notRunning)) {
+                    // Only once the failure is on record; runs on by itself, one try.
+                    if (notify)
+                        notifyFailure(task, attempt);
+                    return true;
+                }
+                if (notRunning) {
+                    // Cancelled by an operator during the attempt: nothing to store.
+                    qCInfo(lcScheduler).noquote()
+                            << u"task %1 was cancelled during attempt %2; its outcome is dropped"_s
+                                       .arg(task.id)
+                                       .arg(attempt.number);
+                    return true;
+                }
+                return false;
+            });
 
     --m_running;
     emit attemptFinished(task.id, newState);
     armTimer();
-
-    // A receiver that answered 410 asked for nothing more, not even this.
-    const bool receiverGone = attempt.stage == AttemptStage::Deliver && permanent;
-    if (stored && newState == TaskState::Failed && m_settings.notifyFailures && !receiverGone) {
-        notifyFailure(task, attempt);  // runs on by itself; one try, its outcome is logged
-    }
 }
 
 // Known limitation: the notification is tried once and is not stored. If the receiver is
@@ -249,6 +278,23 @@ QCoro::Task<> TaskScheduler::notifyFailure(Task task, Attempt attempt)
                 << u"task %1: failure notification not delivered (not retried): %2"_s.arg(
                            task.id, sent.error);
     }
+}
+
+void TaskScheduler::storeUntilItSucceeds(const QString &what, std::function<bool()> write,
+                                         int failures)
+{
+    if (write())
+        return;
+
+    // The task stays Running in the store meanwhile: nobody else picks it up, and a restart
+    // runs the attempt again, which loses nothing.
+    const qint64 delay = std::min(storeRetryFirstDelayMs << std::min(failures, 10),
+                                  storeRetryMaxDelayMs);
+    qCWarning(lcScheduler).noquote() << u"cannot %1 (%2); trying again in %3 ms"_s.arg(
+            what, m_store->lastError()).arg(delay);
+    QTimer::singleShot(delay, this, [this, what, write, failures] {
+        storeUntilItSucceeds(what, write, failures + 1);
+    });
 }
 
 } // namespace hookme

@@ -8,6 +8,9 @@
 // ends the task at once. With WEBHOOK_NOTIFY_FAILURES, a task that ends failed sends one
 // "task.failed" message to the webhook (not when the webhook itself answered 410).
 //
+// An attempt stopped by GitHub's rate limit is not a failure: the task waits for the limit's
+// end and the attempt does not count.
+//
 // A task cancelled while its attempt runs stays cancelled: the attempt stops before it
 // delivers, and an attempt that is already delivering cannot record its outcome.
 #pragma once
@@ -18,6 +21,8 @@
 
 #include <QObject>
 #include <QTimer>
+
+#include <functional>
 
 #include <qcorotask.h>
 
@@ -51,6 +56,11 @@ private:
     void armTimer(qint64 minimumDelayMs = 0);
     void runDueTasks();
     QCoro::Task<> runAttempt(Task task);
+    // GitHub's rate limit stops the attempt: the task waits, and no retry is used up.
+    void defer(const Task &task, qint64 untilMs);
+    // Runs `write` until it returns true, waiting longer after each failure.
+    void storeUntilItSucceeds(const QString &what, std::function<bool()> write,
+                              int failures = 0);
     void finish(const Task &task, Attempt attempt, bool permanent,
                 std::optional<qint64> retryAfterMs = {});
     QCoro::Task<> notifyFailure(Task task, Attempt attempt);

@@ -81,15 +81,6 @@ QString describe(const QList<qint64> &gaps)
     return u"gaps in ms: "_s + parts.join(u", "_s);
 }
 
-// An HTTP date (IMF-fixdate) `seconds` from now.
-QByteArray httpDate(int seconds)
-{
-    return QLocale::c()
-            .toString(QDateTime::currentDateTimeUtc().addSecs(seconds),
-                      u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
-            .toLatin1();
-}
-
 } // namespace
 
 class tst_Delivery : public QObject
@@ -286,9 +277,9 @@ void tst_Delivery::retryAfterIsHonoured_data()
     QTest::addColumn<int>("maximumGapMs");
 
     QTest::newRow("429, seconds") << 429 << QByteArray("2") << u"3600000"_s << 2'000 << 4'000;
-    // An HTTP date has whole seconds: three seconds ahead is at least two from now. It is
-    // written when the row runs ("date+3"), not when the rows are made.
-    QTest::newRow("503, HTTP date") << 503 << QByteArray("date+3") << u"3600000"_s << 2'000
+    // An HTTP date three seconds ahead, written when the row runs ("date+3"); the retry must
+    // come at that date or after it (checked below against the date itself).
+    QTest::newRow("503, HTTP date") << 503 << QByteArray("date+3") << u"3600000"_s << 0
                                     << 5'000;
     QTest::newRow("429, capped by RETRY_MAX_INTERVAL")
             << 429 << QByteArray("3600") << u"1500"_s << 1'500 << 3'500;
@@ -304,8 +295,13 @@ void tst_Delivery::retryAfterIsHonoured()
     QFETCH(int, minimumGapMs);
     QFETCH(int, maximumGapMs);
 
-    if (retryAfter.startsWith("date+"))
-        retryAfter = httpDate(retryAfter.mid(5).toInt());
+    std::optional<QDateTime> retryAt;
+    if (retryAfter.startsWith("date+")) {
+        const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(retryAfter.mid(5).toInt());
+        retryAt = QDateTime::fromSecsSinceEpoch(at.toSecsSinceEpoch(), Qt::UTC);
+        retryAfter = QLocale::c().toString(*retryAt, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
+                             .toLatin1();
+    }
     m_receiver->setFailures(1, status, { { "Retry-After", retryAfter } });
     HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_INTERVAL"_s, maxInterval } }));
     QVERIFY(hookme.start());
@@ -316,6 +312,14 @@ void tst_Delivery::retryAfterIsHonoured()
     const QList<qint64> gaps = gapsMs(m_receiver->deliveries());
     QVERIFY2(gaps.first() >= minimumGapMs && gaps.first() <= maximumGapMs,
              qPrintable(describe(gaps)));
+    if (retryAt) {
+        const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+        // The date was far enough ahead to matter, and the retry did not come before it.
+        QVERIFY2(deliveries.at(0).receivedAt.msecsTo(*retryAt) >= 500,
+                 qPrintable(deliveries.at(0).receivedAt.toString(Qt::ISODateWithMs)));
+        QVERIFY2(deliveries.at(1).receivedAt >= *retryAt,
+                 qPrintable(deliveries.at(1).receivedAt.toString(Qt::ISODateWithMs)));
+    }
     QCOMPARE(taskById(hookme, id)["attempts"_L1][0]["http_status"_L1].toInt(), status);
 }
 
