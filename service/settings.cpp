@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "monitorsocketname.h"
+
 #include <QDir>
 
 #include <limits>
@@ -42,7 +44,7 @@ QString quoted(const QString &value)
         else if (c == u'\t')
             text += u"\\t"_s;
         else if (c.category() == QChar::Other_Control)
-            text += u"\\u%1"_s.arg(c.unicode(), 4, 16, u'0');
+            text += u"\\u%1"_s.arg(uint(c.unicode()), 4, 16, QChar(u'0'));
         else
             text += c;
     }
@@ -177,6 +179,16 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     reader.readInteger(u"NAME_CACHE_TTL"_s, 0, maxIntervalMs, &settings.nameCacheTtlMs);
     reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxIntervalMs, &settings.githubTimeoutMs);
     reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxIntervalMs, &settings.webhookTimeoutMs);
+
+    // The monitor finds the default from DATA_DIR the same way (common/monitorsocketname.h).
+    settings.monitorSocket = monitor::defaultSocketName(settings.dataDir);
+    if (const auto socket = reader.value(u"MONITOR_SOCKET"_s)) {
+        const QString problem = monitor::socketNameProblem(*socket);
+        if (problem.isEmpty())
+            settings.monitorSocket = *socket;
+        else
+            reader.fail(u"MONITOR_SOCKET"_s, u"%1, got %2"_s.arg(problem, quoted(*socket)));
+    }
 
     if (reader.failed()) {
         if (error)

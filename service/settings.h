@@ -30,6 +30,7 @@ struct Settings {
     qint64 nameCacheTtlMs = 86'400'000;   // NAME_CACHE_TTL: how long display names are kept
     qint64 githubTimeoutMs = 30'000;      // GITHUB_TIMEOUT: per GitHub request
     qint64 webhookTimeoutMs = 15'000;     // WEBHOOK_TIMEOUT: per delivery
+    QString monitorSocket;  // MONITOR_SOCKET; fromEnvironment() sets the per-DATA_DIR default
 
     QString databasePath() const;
 
