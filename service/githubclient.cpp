@@ -57,6 +57,7 @@ QCoro::Task<HttpResult> GitHubClient::get(QUrl url)
 
     qCDebug(lcGitHub).noquote() << "GET" << url.toDisplayString();
     HttpResult result = co_await sendRequest(m_network, request, "GET");
+    announceRateLimit(result);
     qCDebug(lcGitHub).noquote() << "GET" << url.toDisplayString() << "->"
                                 << (result.status ? QString::number(result.status)
                                                   : result.networkError);
@@ -116,6 +117,18 @@ GitHubClient::fetchAllPages(QUrl firstPage, std::function<void(const QJsonArray 
 
     listing.complete = true;
     co_return listing;
+}
+
+void GitHubClient::announceRateLimit(const HttpResult &result)
+{
+    bool remainingOk = false;
+    bool limitOk = false;
+    bool resetOk = false;
+    const qint64 remaining = result.header("x-ratelimit-remaining").toLongLong(&remainingOk);
+    const qint64 limit = result.header("x-ratelimit-limit").toLongLong(&limitOk);
+    const qint64 resetAtSeconds = result.header("x-ratelimit-reset").toLongLong(&resetOk);
+    if (remainingOk && limitOk && resetOk)
+        emit rateLimitObserved(remaining, limit, resetAtSeconds * 1000);
 }
 
 } // namespace hookme

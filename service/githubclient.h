@@ -43,7 +43,13 @@ public:
     QCoro::Task<Listing> fetchAllPages(QUrl firstPage,
                                        std::function<void(const QJsonArray &)> onPage);
 
+signals:
+    // GitHub's x-ratelimit-* headers of an answer that had all three (for the monitor).
+    void rateLimitObserved(qint64 remaining, qint64 limit, qint64 resetAtMs);
+
 private:
+    void announceRateLimit(const HttpResult &result);
+
     QNetworkAccessManager *m_network;
     QUrl m_apiUrl;
     QByteArray m_authorization;

@@ -96,6 +96,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
                                              .arg(task.id, task.owner, task.repository)
                                              .arg(attempt.number)
                                              .arg(m_settings.retryMaxAttempts + 1);
+    emit attemptStarted(task);
 
     // A report stored by an earlier attempt is delivered again as it is.
     std::optional<QByteArray> report;
@@ -106,6 +107,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
         attempt.stage = AttemptStage::Collect;
         const CollectionOutcome collected = co_await m_collector->collect(task.owner,
                                                                           task.repository);
+        attempt.githubRequests = collected.requests;
         if (!collected.report) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
@@ -171,6 +173,11 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
 
     --m_running;
     emit attemptFinished(task.id, newState);
+    // Read back rather than rebuilt, so the monitor sees every column as stored. A task still
+    // Running in the store is one whose outcome could not be stored: nothing to announce.
+    const std::optional<Task> stored = m_store->task(task.id);
+    if (stored && stored->state == newState)
+        emit attemptRecorded(*stored, attempt);
     armTimer();
 }
 
