@@ -252,8 +252,9 @@ void MonitorServer::send(QLocalSocket *socket, const Message &message)
 void MonitorServer::sendLine(QLocalSocket *socket, const QByteArray &line)
 {
     if (socket->bytesToWrite() + line.size() > m_maxBufferedBytes) {
-        drop(socket, u"it left %1 bytes unread, over the bound of %2"_s.arg(
-                             socket->bytesToWrite())
+        drop(socket, u"it reads too slowly: %1 bytes wait for it, %2 more would pass the"
+                     " bound of %3"_s.arg(socket->bytesToWrite())
+                             .arg(line.size())
                              .arg(m_maxBufferedBytes));
         return;
     }
