@@ -22,6 +22,13 @@ MonitorConnection::MonitorConnection(const QString &socketName, QObject *parent)
     });
 }
 
+MonitorConnection::~MonitorConnection()
+{
+    // The socket, a member, says "disconnected" as it goes; by then the timer that lost()
+    // would start is gone.
+    m_socket.disconnect(this);
+}
+
 void MonitorConnection::setRetryDelays(int initialDelayMs, int maxDelayMs)
 {
     m_initialDelayMs = initialDelayMs;

@@ -32,6 +32,7 @@ public:
     Q_ENUM(State)
 
     explicit MonitorConnection(const QString &socketName, QObject *parent = nullptr);
+    ~MonitorConnection() override;
 
     void start();
     void stop();

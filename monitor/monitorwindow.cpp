@@ -303,7 +303,8 @@ void MonitorWindow::connectionChanged()
         color = u"#c01c28"_s;
         break;
     }
-    m_connection->setText(u"<span style='color:%1'>●</span> %2"_s.arg(color, text.toHtmlEscaped()));
+    m_connection->setText(
+            u"<span style='color:%1'>●</span> %2"_s.arg(color, text.toHtmlEscaped()));
 
     const qint64 omitted = m_session->omittedTasks();
     m_omitted->setVisible(omitted > 0);

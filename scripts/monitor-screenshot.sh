@@ -106,7 +106,8 @@ submit() {
 wait_for_state() {
     local state="$1" count="$2" i
     for ((i = 0; i < 150; i++)); do
-        if curl -s "http://127.0.0.1:$port/tasks?state=$state" | grep -q "\"total\":$count[,}]"; then
+        if curl -s "http://127.0.0.1:$port/tasks?state=$state" |
+            grep -q "\"total\":$count[,}]"; then
             return 0
         fi
         sleep 0.1
@@ -129,7 +130,9 @@ wait_for_state failed 4
 stop_hookme
 
 say "run 2: a webhook that refuses connections"
-closed_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# A port that nothing listens on: bound for a moment, then let go.
+closed_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')"
 start_hookme 2 SCHEDULE_INTERVAL=500 RESCHEDULE_INTERVAL=120000 \
     WEBHOOK_URL="http://127.0.0.1:$closed_port/hook"
 retrying_id="$(submit octo-org hello-world)"

@@ -8,6 +8,11 @@ ProtocolClient::ProtocolClient(QObject *parent) : QObject(parent)
     connect(&m_socket, &QLocalSocket::disconnected, this, [this] { m_disconnected = true; });
 }
 
+ProtocolClient::~ProtocolClient()
+{
+    m_socket.disconnect(this);  // it signals as it goes, after the other members
+}
+
 void ProtocolClient::connectTo(const QString &name)
 {
     m_socket.connectToServer(name);

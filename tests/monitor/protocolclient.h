@@ -17,6 +17,7 @@ class ProtocolClient : public QObject
 
 public:
     explicit ProtocolClient(QObject *parent = nullptr);
+    ~ProtocolClient() override;
 
     void connectTo(const QString &name);
     bool isConnected() const { return m_socket.state() == QLocalSocket::ConnectedState; }
