@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "monitorsocketname.h"
+
 #include <QDir>
 
 #include <limits>
@@ -196,6 +198,16 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     reader.readBoolean(u"CONTRIBUTORS_ANON"_s, &settings.includeAnonymousContributors);
     reader.readInteger(u"GITHUB_MAX_CONCURRENCY"_s, 1, 100, &settings.githubMaxConcurrency);
     reader.readInteger(u"GITHUB_QUOTA_RESERVE"_s, 0, 1'000'000, &settings.githubQuotaReserve);
+
+    // The monitor finds the default from DATA_DIR the same way (common/monitorsocketname.h).
+    settings.monitorSocket = monitor::defaultSocketName(settings.dataDir);
+    if (const auto socket = reader.value(u"MONITOR_SOCKET"_s)) {
+        const QString problem = monitor::socketNameProblem(*socket);
+        if (problem.isEmpty())
+            settings.monitorSocket = *socket;
+        else
+            reader.fail(u"MONITOR_SOCKET"_s, u"%1, got %2"_s.arg(problem, quoted(*socket)));
+    }
 
     if (reader.failed()) {
         if (error)

@@ -28,6 +28,7 @@ struct Attempt {
     AttemptOutcome outcome = AttemptOutcome::Succeeded;
     std::optional<int> httpStatus;  // of the request that decided the outcome, if any
     QString error;                  // empty on success
+    std::optional<int> githubRequests;  // GitHub requests it made; not stored, live only
 };
 
 struct Task {

@@ -101,6 +101,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
                                              .arg(task.id, task.owner, task.repository)
                                              .arg(attempt.number)
                                              .arg(m_settings.retryMaxAttempts + 1);
+    emit attemptStarted(task);
 
     // A report stored by an earlier attempt is delivered again as it is.
     std::optional<QByteArray> report;
@@ -116,6 +117,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
             defer(task, *collected.rateLimitedUntilMs);
             co_return;
         }
+        attempt.githubRequests = collected.requests;
         if (!collected.report) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
@@ -196,6 +198,11 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
 
     --m_running;
     emit attemptFinished(task.id, newState);
+    // Read back rather than rebuilt, so the monitor sees every column as stored. A task still
+    // Running in the store is one whose outcome could not be stored: nothing to announce.
+    const std::optional<Task> stored = m_store->task(task.id);
+    if (stored && stored->state == newState)
+        emit attemptRecorded(*stored, attempt);
     armTimer();
 }
 

@@ -43,6 +43,10 @@ public:
 signals:
     // Emitted once per attempt, after its outcome is stored.
     void attemptFinished(const QString &taskId, hookme::TaskState newState);
+    // For the monitor: a claimed task (now Running) starts an attempt; an attempt's outcome
+    // is stored, with the task as stored after it.
+    void attemptStarted(const hookme::Task &task);
+    void attemptRecorded(const hookme::Task &task, const hookme::Attempt &attempt);
 
 private:
     void armTimer(qint64 minimumDelayMs = 0);

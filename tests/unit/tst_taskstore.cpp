@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -141,6 +142,14 @@ private slots:
     void nameCache();
 
     void durableAcrossInstances();
+
+    void countByState();
+    void activityPerMinute();
+    void unfinishedTasksRunningFirstThenSoonestDue();
+    void recentlyFinishedTasksNewestFirst();
+    void cancelTaskOnlyWhenScheduledOrRetrying();
+    void retryFailedTaskOnlyWhenFailed();
+    void retryFailedTaskRefusedWhileTheRepositoryIsBusy();
 
 private:
     QString databasePath() const { return m_directory->filePath(u"data/hookme.db"_s); }
@@ -783,6 +792,144 @@ void TestTaskStore::durableAcrossInstances()
     QCOMPARE(m_store->cachedName(u"octo"_s, 1'100)->name, std::optional<QString>(u"Octo Person"_s));
     // The partial unique index survives too.
     QVERIFY(!m_store->insertTask(newTask(3, u"octo"_s, u"repo"_s)));
+}
+
+namespace {
+
+// Counts by state name, so that a failure shows them.
+QMap<QString, qint64> named(const QHash<TaskState, qint64> &counts)
+{
+    QMap<QString, qint64> result;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        result.insert(hookme::toString(it.key()), it.value());
+    return result;
+}
+
+} // namespace
+
+void TestTaskStore::countByState()
+{
+    QCOMPARE(named(*m_store->countByState()), (QMap<QString, qint64> {}));
+
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 4'000)));
+    bringTo(taskId(1), TaskState::Delivered);
+    bringTo(taskId(2), TaskState::Failed);
+    bringTo(taskId(3), TaskState::Running);
+
+    QCOMPARE(named(*m_store->countByState()),
+             (QMap<QString, qint64> { { u"delivered"_s, 1 }, { u"failed"_s, 1 },
+                                      { u"running"_s, 1 }, { u"scheduled"_s, 1 } }));
+}
+
+void TestTaskStore::activityPerMinute()
+{
+    // Minute 5 is before the window; minutes 10, 11 and 12 are in it.
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"old"_s, 300'000, 300'500)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"a"_s, 600'005, 660'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"b"_s, 659'999, 720'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"c"_s, 660'000, 900'000)));
+    bringTo(taskId(1), TaskState::Delivered);  // at 300'510
+    bringTo(taskId(2), TaskState::Delivered);  // at 660'010
+    bringTo(taskId(3), TaskState::Failed);     // at 720'010
+
+    const std::optional<hookme::ActivityCounts> counts = m_store->activityPerMinute(600'000);
+    QVERIFY(counts);
+    QCOMPARE(counts->created, (QMap<qint64, qint64> { { 600'000, 2 }, { 660'000, 1 } }));
+    QCOMPARE(counts->delivered, (QMap<qint64, qint64> { { 660'000, 1 } }));
+    QCOMPARE(counts->failed, (QMap<qint64, qint64> { { 720'000, 1 } }));
+}
+
+void TestTaskStore::unfinishedTasksRunningFirstThenSoonestDue()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 5'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 1'000)));
+    bringTo(taskId(4), TaskState::Delivered);
+    bringTo(taskId(3), TaskState::Running);
+
+    QCOMPARE(idsOf(*m_store->unfinishedTasks(10)),
+             (QStringList { taskId(3), taskId(2), taskId(1) }));
+    QCOMPARE(idsOf(*m_store->unfinishedTasks(2)), (QStringList { taskId(3), taskId(2) }));
+}
+
+void TestTaskStore::recentlyFinishedTasksNewestFirst()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 4'000)));
+    bringTo(taskId(1), TaskState::Delivered);  // finished at 1'010
+    bringTo(taskId(2), TaskState::Failed);     // at 2'010
+    QCOMPARE(m_store->cancelTask(taskId(3), 2'500), std::optional<int>(1));
+
+    QCOMPARE(idsOf(*m_store->recentlyFinishedTasks(10)),
+             (QStringList { taskId(3), taskId(2), taskId(1) }));
+    QCOMPARE(idsOf(*m_store->recentlyFinishedTasks(2)), (QStringList { taskId(3), taskId(2) }));
+}
+
+void TestTaskStore::cancelTaskOnlyWhenScheduledOrRetrying()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 2'200)));
+    bringTo(taskId(1), TaskState::Retrying);  // due again at 1'500
+    bringTo(taskId(1), TaskState::Delivered);
+    bringTo(taskId(2), TaskState::Retrying);
+    bringTo(taskId(3), TaskState::Running);
+
+    QCOMPARE(m_store->cancelTask(taskId(2), 9'000), std::optional<int>(1));
+    const Task cancelled = *m_store->task(taskId(2));
+    COMPARE_NAMES(cancelled.state, TaskState::Cancelled);
+    QCOMPARE(cancelled.finishedAtMs, std::optional<qint64>(9'000));
+    QCOMPARE(cancelled.updatedAtMs, 9'000);
+    QCOMPARE(cancelled.nextRunAtMs, std::nullopt);
+    QCOMPARE(cancelled.attemptsMade, 1);
+
+    QCOMPARE(m_store->cancelTask(taskId(2), 9'100), std::optional<int>(0));  // cancelled
+    QCOMPARE(m_store->cancelTask(taskId(1), 9'100), std::optional<int>(0));  // delivered
+    QCOMPARE(m_store->cancelTask(taskId(3), 9'100), std::optional<int>(0));  // running
+    QCOMPARE(m_store->cancelTask(taskId(99), 9'100), std::optional<int>(0));
+    COMPARE_NAMES(m_store->task(taskId(3))->state, TaskState::Running);
+    QCOMPARE(m_store->nextDueAtMs(), std::nullopt);
+
+    // A cancelled task no longer holds its repository.
+    QVERIFY(m_store->insertTask(newTask(4, u"O"_s, u"B"_s)));
+}
+
+void TestTaskStore::retryFailedTaskOnlyWhenFailed()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 6'000)));
+    bringTo(taskId(1), TaskState::Failed);
+
+    QCOMPARE(m_store->retryFailedTask(taskId(2), 5'000), std::optional<int>(0));  // scheduled
+    QCOMPARE(m_store->retryFailedTask(taskId(99), 5'000), std::optional<int>(0));
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'000), std::optional<int>(1));
+
+    const Task retried = *m_store->task(taskId(1));
+    COMPARE_NAMES(retried.state, TaskState::Retrying);
+    QCOMPARE(retried.nextRunAtMs, std::optional<qint64>(5'000));
+    QCOMPARE(retried.updatedAtMs, 5'000);
+    QCOMPARE(retried.finishedAtMs, std::nullopt);
+    QCOMPARE(retried.attemptsMade, 1);
+    QCOMPARE(retried.lastError, u"boom"_s);
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'100), std::optional<int>(0));
+    QCOMPARE(idsOf(m_store->claimDue(5'000, 1)), QStringList { taskId(1) });
+}
+
+void TestTaskStore::retryFailedTaskRefusedWhileTheRepositoryIsBusy()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    bringTo(taskId(1), TaskState::Failed);
+    QVERIFY(m_store->insertTask(newTask(2, u"OCTO"_s, u"Repo"_s, 2'000, 3'000)));
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"statement failed: UPDATE tasks"_s));
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'000), std::nullopt);
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestTaskStore)
