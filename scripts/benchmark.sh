@@ -161,7 +161,7 @@ mib() { awk -v kib="$1" 'BEGIN { printf "%.1f", kib / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 service_alive() {
-    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited; see its log above"
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited; its log follows"
 }
 
 # Values from one wrk output file.
@@ -171,7 +171,7 @@ wrk_non2xx() { awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }'
 wrk_socket_errors() { sed -n 's/^ *Socket errors: *//p' "$1"; }
 lua_field() { sed -n "s/^lua: .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1"; }
 
-# run_wrk OUTPUT DURATION PATH ARGS...: wrk in the background (WRK_PID); ARGS go to the script.
+# start_wrk OUTPUT DURATION PATH ARGS...: wrk in the background (WRK_PID); ARGS go to the script.
 start_wrk() {
     local output=$1 duration=$2 path=$3
     shift 3
@@ -201,12 +201,14 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null ||
 context="machine: nproc $(nproc), ${cpu:-unknown cpu}, kernel $(uname -r); commit $commit;"
 context+=" $(date -u '+%Y-%m-%dT%H:%M:%SZ'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$context"
-echo "binary: $HOOKME_BIN"
+echo "binary: $HOOKME_BIN (built $(date -u -r "$HOOKME_BIN" '+%Y-%m-%dT%H:%M:%SZ'))"
 echo "wrk: --threads $THREADS --connections $CONNECTIONS --duration $DURATION; tasks for the" \
      "memory figure: $TARGET_TASKS"
 echo
 
-env WEBHOOK_URL=http://127.0.0.1:9/hookme-benchmark \
+# A cap on simultaneous tasks from the caller's environment would turn POSTs into 429s.
+env -u RATE_LIMIT_MAX_SIMULTANEOUS_JOBS -u API_TOKEN \
+    WEBHOOK_URL=http://127.0.0.1:9/hookme-benchmark \
     API_URL=http://127.0.0.1:9 \
     PORT=0 \
     LISTEN_ADDRESS=127.0.0.1 \
@@ -282,7 +284,9 @@ total_after_intake=$(task_total)
 echo "service CPU during the run: ${post_cpu}% of one core, ${post_cpu_us} us per request"
 echo "POST: $post_requests responses counted, $post_202 answered 202, $post_other answered" \
      "otherwise (statuses: $post_statuses); wrk's Non-2xx or 3xx responses: $post_non2xx"
-[[ -n $post_socket_errors ]] && echo "POST: wrk socket errors: $post_socket_errors"
+if [[ -n $post_socket_errors ]]; then
+    echo "POST: wrk socket errors: $post_socket_errors"
+fi
 unacknowledged=$((total_after_intake - post_202))
 echo "durability: GET /tasks total $total_after_intake, 202s counted by wrk $post_202" \
      "(difference $unacknowledged; up to $CONNECTIONS requests cut off by wrk's stop may be" \
@@ -292,8 +296,13 @@ if ((unacknowledged < 0)); then
     durability_ok=no
     echo "durability: FAILED: $((-unacknowledged)) acknowledged tasks are not in the store"
 elif ((unacknowledged > CONNECTIONS)); then
-    durability_ok=no
-    echo "durability: UNEXPECTED: more tasks stored than 202s plus requests in flight"
+    # Not a lost task, so not a failure; wrk's socket errors (timeouts) can explain it.
+    durability_ok="yes, but $unacknowledged more stored than acknowledged"
+    echo "durability: NOTE: more tasks stored than 202s plus requests in flight"
+fi
+if ((post_other > 0 || post_non2xx > 0)); then
+    die "POST /tasks answered something other than 202 (statuses: $post_statuses);" \
+        "not going on to the memory figure"
 fi
 echo
 
@@ -305,7 +314,6 @@ echo
 echo "== memory: filling the store to $TARGET_TASKS scheduled tasks"
 fill_deadline=$((SECONDS + FILL_TIMEOUT))
 fill_started=$SECONDS
-fill_other=0
 round=0
 total=$(task_total)
 while ((total < TARGET_TASKS)); do
@@ -321,10 +329,18 @@ while ((total < TARGET_TASKS)); do
                   "$per_thread"
         # wrk's threads stop on their own at their budget, but wrk itself sleeps out its
         # duration: end it (SIGINT, which still prints the results) once the store has the goal.
+        # A store that stops growing for 15 s ends the round too (the fill then fails below).
+        last_total=$total
+        last_progress=$SECONDS
         while kill -0 "$WRK_PID" 2>/dev/null; do
             service_alive
             current=$(task_total) || die "GET /tasks failed while filling"
-            if ((current >= goal || SECONDS >= fill_deadline)); then
+            if ((current != last_total)); then
+                last_total=$current
+                last_progress=$SECONDS
+            fi
+            if ((current >= goal || SECONDS >= fill_deadline || SECONDS - last_progress >= 15))
+            then
                 kill -INT "$WRK_PID" 2>/dev/null || true
                 break
             fi
@@ -332,10 +348,9 @@ while ((total < TARGET_TASKS)); do
         done
         finish_wrk "$output"
         other=$(lua_field "$output" other)
-        fill_other=$((fill_other + ${other:-0}))
         if ((${other:-0} > 0)); then
-            echo "fill round $round: $other POSTs answered otherwise than 202" \
-                 "(statuses: $(lua_field "$output" statuses))"
+            die "fill round $round: $other POSTs answered otherwise than 202" \
+                "(statuses: $(lua_field "$output" statuses))"
         fi
         sleep 0.5  # requests cut off by the stop still commit
     else
@@ -344,14 +359,13 @@ while ((total < TARGET_TASKS)); do
                           --write-out '%{http_code}' -H 'Content-Type: application/json' \
                           --data "{\"username\":\"hookme-bench\",\"repository\":\"top$round-$i\"}" \
                           "$BASE_URL/tasks") || true
-            if [[ $status != 202 ]]; then
-                fill_other=$((fill_other + 1))
-                echo "fill round $round: a POST answered $status"
-            fi
+            [[ $status == 202 ]] || die "fill round $round: a POST answered $status"
         done
     fi
+    previous_total=$total
     total=$(task_total)
     echo "fill round $round: $total tasks"
+    ((total > previous_total)) || die "fill round $round stored no task"
 done
 fill_seconds=$((SECONDS - fill_started))
 echo "filled to $total tasks in ${fill_seconds}s"
@@ -385,10 +399,6 @@ echo "memory: RSS 0 tasks $(mib "$rss_empty") MiB, $total tasks $(mib "$rss_full
 echo "database: $(mib $(((db_bytes + wal_bytes) / 1024))) MiB on disk for $total tasks" \
      "(hookme.db $(mib $((db_bytes / 1024))) MiB + WAL $(mib $((wal_bytes / 1024))) MiB)"
 
-if ((post_other > 0 || post_non2xx > 0 || fill_other > 0)); then
-    die "POST /tasks answered something other than 202" \
-        "($post_other in the intake run, $fill_other while filling)"
-fi
-if [[ $durability_ok != yes ]]; then
-    die "the store's task total does not match the 202s counted"
+if [[ $durability_ok == no ]]; then
+    die "tasks acknowledged with 202 are missing from the store"
 fi

@@ -68,11 +68,18 @@ QJsonObject taskJson(const Task &task, int maxAttempts)
         { u"repository"_s, task.repository },
         { u"created_at"_s, timestamp(task.createdAtMs) },
         { u"updated_at"_s, timestamp(task.updatedAtMs) },
-        { u"next_run_at"_s, timestamp(isFinished(task.state) ? std::nullopt : task.nextRunAtMs) },
+        { u"next_run_at"_s, timestamp(task.state == TaskState::Scheduled
+                                               || task.state == TaskState::Retrying
+                                       ? task.nextRunAtMs
+                                       : std::nullopt) },
         { u"finished_at"_s, timestamp(task.finishedAtMs) },
         { u"attempts_made"_s, task.attemptsMade },
         { u"max_attempts"_s, maxAttempts },
         { u"last_error"_s, textOrNull(task.lastError) },
+        { u"rate_limited_until"_s,
+          timestamp(task.state == TaskState::Running ? std::nullopt : task.rateLimitedUntilMs) },
+        { u"github_requests"_s, task.githubRequests },
+        { u"github_quota_requests"_s, task.githubQuotaRequests },
     };
 }
 
@@ -182,7 +189,7 @@ ApiServer::ApiServer(TaskStore *store, TaskIntake *intake, const Settings &setti
       m_store(store),
       m_intake(intake),
       m_settings(settings),
-      m_tcpServer(new BoundedTcpServer(maxBodyBytes, this))
+      m_tcpServer(new BoundedTcpServer({ maxBodyBytes }, this))
 {
     m_server.route(u"/health"_s, Method::Get,
                    [] { return jsonResponse({ { u"status"_s, u"ok"_s } }); });
@@ -242,8 +249,8 @@ void ApiServer::createTask(const QHttpServerRequest &request, QHttpServerRespond
             body.insert(u"deduplicated"_s, false);
             response = jsonResponse(body, StatusCode::Accepted);
             response.setHeader("Location", "/tasks/" + d.task.id.toLatin1());
-            qCInfo(lcHttp).noquote() << u"accepted task %1 for %2/%3"_s.arg(d.task.id, d.task.owner,
-                                                                           d.task.repository);
+            qCDebug(lcHttp).noquote() << u"accepted task %1 for %2/%3"_s.arg(
+                    d.task.id, d.task.owner, d.task.repository);
             break;
         }
         case IntakeDecision::Kind::Deduplicated: {

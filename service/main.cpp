@@ -1,7 +1,12 @@
 // hookme: accepts POST /tasks, collects the repository's issues and contributors from GitHub
 // when the task is due, and delivers the report to WEBHOOK_URL. Settings come from the
 // environment; see README.md.
+//
+//   hookme                      runs the service
+//   hookme collect OWNER/REPO   prints one report to stdout and exits
 #include "apiserver.h"
+#include "collectcommand.h"
+#include "datadirlock.h"
 #include "githubclient.h"
 #include "monitorserver.h"
 #include "repositorycollector.h"
@@ -12,9 +17,9 @@
 #include "taskstore.h"
 #include "webhooksender.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QLockFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSocketNotifier>
@@ -83,31 +88,52 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"hookme"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(HOOKME_VERSION));
 
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            u"Delivers snapshots of GitHub repositories to a webhook.\n"
+            "Settings come from environment variables; see README.md."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(u"command"_s,
+                                 u"Nothing to run the service, or \"collect OWNER/REPO\" to print"
+                                 " one report to stdout and exit."_s,
+                                 u"[collect OWNER/REPO]"_s);
+    parser.process(app);
+    const QStringList arguments = parser.positionalArguments();
+    const bool collectCommand = !arguments.isEmpty() && arguments.first() == "collect"_L1;
+    if (!arguments.isEmpty() && (!collectCommand || arguments.size() != 2))
+        return fail(u"usage: hookme [collect OWNER/REPO]"_s);
+
     QString error;
-    const std::optional<Settings> settings =
-            Settings::fromEnvironment(QProcessEnvironment::systemEnvironment(), &error);
+    const std::optional<Settings> settings = Settings::fromEnvironment(
+            QProcessEnvironment::systemEnvironment(), &error,
+            collectCommand ? Settings::Purpose::Collection : Settings::Purpose::Service);
     if (!settings)
         return fail(error);
+    if (collectCommand) {
+        // The service's info lines would mix with the command's progress.
+        QLoggingCategory::setFilterRules(u"hookme.*.info=false"_s);
+        return runCollectCommand(*settings, arguments.at(1));
+    }
 
     // One process per SQLite file: two would run the same tasks twice.
     if (!QDir().mkpath(settings->dataDir))
         return fail(u"DATA_DIR: cannot create %1"_s.arg(settings->dataDir));
-    QLockFile lock(QDir(settings->dataDir).filePath(u"hookme.lock"_s));
-    lock.setStaleLockTime(0);
-    if (!lock.tryLock(0)) {
-        return fail(u"DATA_DIR: another hookme process is using %1"_s.arg(
-                QDir(settings->dataDir).absolutePath()));
-    }
+    DataDirLock lock;
+    if (!lock.tryLock(settings->dataDir))
+        return fail(u"DATA_DIR: %1"_s.arg(lock.errorString()));
 
     TaskStore store;
     if (!store.open(settings->databasePath()))
         return fail(u"database: %1"_s.arg(store.lastError()));
 
     QNetworkAccessManager network;
-    GitHubClient github(&network, settings->apiUrl, settings->apiToken,
-                        settings->githubTimeoutMs);
-    RepositoryCollector collector(&github, &store, settings->issuesState,
-                                  settings->nameCacheTtlMs);
+    GitHubClient github(&network, &store,
+                        { settings->apiUrl, settings->apiToken, settings->githubTimeoutMs,
+                          settings->githubMaxConcurrency, settings->githubQuotaReserve });
+    RepositoryCollector collector(&github, &store,
+                                  { settings->issuesState, settings->includeAnonymousContributors,
+                                    settings->nameCacheTtlMs });
     WebhookSender sender(&network, settings->webhookUrl, settings->webhookTimeoutMs);
     TaskScheduler scheduler(&store, &collector, &sender, *settings);
     TaskIntake intake(&store, *settings);

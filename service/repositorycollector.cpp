@@ -17,7 +17,18 @@ namespace hookme {
 namespace {
 
 // A long listing logs its progress every this many pages.
-constexpr int progressEveryPages = 10;
+constexpr int logEveryPages = 10;
+
+// What kind of content a cached answer holds. Change the version when the reduction changes,
+// so that no stored content of the old shape is reused.
+const QString issuesCacheKind = u"issues/v1"_s;
+const QString contributorsCacheKind = u"contributors/v1"_s;
+const QString userCacheKind = u"user/v1"_s;
+
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 QString encoded(const QString &pathSegment)
 {
@@ -25,19 +36,18 @@ QString encoded(const QString &pathSegment)
 }
 
 // Decides whether a failed GitHub answer is worth another attempt.
-Failure classify(const HttpResult &response, const QString &what)
+Failure classify(const GitHubClient::Reply &reply, const QString &what)
 {
     Failure failure;
-    if (response.status != 0)
-        failure.httpStatus = response.status;
+    const int status = reply.http.status;
+    if (status != 0)
+        failure.httpStatus = status;
 
-    switch (response.status) {
-    case 0:
-        failure.message = u"%1: %2"_s.arg(what, response.networkError);
-        break;
+    switch (status) {
     case 401:
         failure.permanent = true;
         failure.message = u"%1: GitHub refused the configured API_TOKEN (HTTP 401)"_s.arg(what);
+        qCWarning(lcCollector) << "GitHub refused the configured API_TOKEN (HTTP 401)";
         break;
     case 404:
         failure.permanent = true;
@@ -45,124 +55,247 @@ Failure classify(const HttpResult &response, const QString &what)
         break;
     case 451:
         failure.permanent = true;
-        failure.message = u"%1: repository unavailable for legal reasons (HTTP 451)"_s.arg(what);
+        failure.message = u"%1: the repository is blocked for legal reasons (HTTP 451)"_s.arg(what);
         break;
     default:
-        // 403 and 429 are GitHub's rate limits and 5xx its own trouble: both pass with time.
-        // Other client errors would fail the same way again.
-        failure.permanent = response.status >= 400 && response.status < 500
-                && response.status != 403 && response.status != 429 && response.status != 408;
-        failure.message = u"%1: %2"_s.arg(what, response.describe());
+        // Network trouble, GitHub's own 5xx and unexpected answers may pass with time; other
+        // client errors would fail the same way again.
+        failure.permanent = status >= 400 && status < 500 && status != 408 && status != 429;
+        failure.message = u"%1: %2"_s.arg(what, reply.error);
         break;
     }
     return failure;
 }
 
+GitHubClient::Extract extractIssues()
+{
+    return [](const QByteArray &body) { return reduceIssuesPage(body); };
+}
+
+GitHubClient::Extract extractContributors(bool includeAnonymous)
+{
+    return [includeAnonymous](const QByteArray &body) {
+        return reduceContributorsPage(body, includeAnonymous);
+    };
+}
+
+// From GET /users/{login}: {"name": "..."} or {"name": null}.
+std::optional<QByteArray> extractUserName(const QByteArray &body)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject())
+        return std::nullopt;
+    const QJsonValue name = document.object().value("name"_L1);
+    const QJsonObject reduced { { u"name"_s, name.isString() ? name : QJsonValue::Null } };
+    return QJsonDocument(reduced).toJson(QJsonDocument::Compact);
+}
+
+std::optional<QString> nameIn(const QJsonValue &value)
+{
+    return value.isString() ? std::optional<QString>(value.toString()) : std::nullopt;
+}
+
 } // namespace
 
 RepositoryCollector::RepositoryCollector(GitHubClient *github, TaskStore *store,
-                                         IssuesState issuesState, qint64 nameCacheTtlMs,
-                                         QObject *parent)
-    : QObject(parent),
-      m_github(github),
-      m_store(store),
-      m_issuesState(issuesState),
-      m_nameCacheTtlMs(nameCacheTtlMs)
+                                         const Options &options, QObject *parent)
+    : QObject(parent), m_github(github), m_store(store), m_options(options)
 {
 }
 
 QCoro::Task<CollectionOutcome> RepositoryCollector::collect(QString owner, QString repository)
 {
     CollectionOutcome outcome;
+    // Starting with the quota nearly spent would stop half-way: wait for the reset instead.
+    if (const std::optional<qint64> until = m_github->blockedUntilMs(true)) {
+        outcome.rateLimitedUntilMs = until;
+        co_return outcome;
+    }
+
     Report report;
     report.user = owner;
     report.repository = repository;
+    const QString name = owner + u'/' + repository;
     const QString repositoryPath = u"/repos/%1/%2"_s.arg(encoded(owner), encoded(repository));
 
+    // Issues, every page.
     QUrlQuery issuesQuery;
-    issuesQuery.addQueryItem(u"state"_s, toString(m_issuesState));
+    issuesQuery.addQueryItem(u"state"_s, toString(m_options.issuesState));
     issuesQuery.addQueryItem(u"per_page"_s, u"100"_s);
-    // Each page is reduced to the report's fields as it arrives; only those are kept.
-    int issuePages = 0;
-    std::function<void(const QJsonArray &)> addIssues = [&](const QJsonArray &page) {
-        appendIssues(page, &report.issues);
-        if (++issuePages % progressEveryPages == 0) {
-            qCInfo(lcCollector).noquote() << u"%1/%2: %3 pages of issues so far, %4 issues"_s
-                                                     .arg(owner, repository)
-                                                     .arg(issuePages)
-                                                     .arg(report.issues.size());
-        }
-    };
     const QUrl issuesUrl = m_github->endpoint(repositoryPath + u"/issues"_s, issuesQuery);
-    const GitHubClient::Listing issues = co_await m_github->fetchAllPages(issuesUrl, addIssues);
+    int pages = 0;
+    std::function<void(const QByteArray &)> addIssues = [&](const QByteArray &page) {
+        appendIssues(page, &report.issues);
+        ++pages;
+        const QString message = u"%1: issues page %2, %3 issues so far"_s.arg(name).arg(pages).arg(
+                report.issues.size());
+        emit progress(message);
+        if (pages % logEveryPages == 0)
+            qCInfo(lcCollector).noquote() << message;
+    };
+    const GitHubClient::Listing issues =
+            co_await m_github->fetchAllPages(issuesUrl, issuesCacheKind, extractIssues(), addIssues);
     outcome.requests += issues.requests;
-    if (!issues.complete) {
-        outcome.failure = classify(issues.lastResponse, u"listing issues"_s);
-        if (issues.lastResponse.isSuccess())
-            outcome.failure.message = issues.error;
+    outcome.quotaRequests += issues.quotaRequests;
+    if (issues.last.rateLimitedUntilMs) {
+        outcome.rateLimitedUntilMs = issues.last.rateLimitedUntilMs;
+        co_return outcome;
+    }
+    if (!issues.complete && issues.last.http.status == 410) {
+        report.issues.clear();
+        report.warnings.append({ u"issues"_s, u"issues are disabled for this repository"_s });
+    } else if (!issues.complete) {
+        outcome.failure = classify(issues.last, u"listing issues"_s);
         co_return outcome;
     }
 
+    // Contributors, every page.
     QUrlQuery contributorsQuery;
     contributorsQuery.addQueryItem(u"per_page"_s, u"100"_s);
-    std::function<void(const QJsonArray &)> addContributors = [&report](const QJsonArray &page) {
-        appendContributors(page, &report.contributors);
-    };
+    if (m_options.includeAnonymousContributors)
+        contributorsQuery.addQueryItem(u"anon"_s, u"true"_s);
     const QUrl contributorsUrl =
             m_github->endpoint(repositoryPath + u"/contributors"_s, contributorsQuery);
-    const GitHubClient::Listing contributors =
-            co_await m_github->fetchAllPages(contributorsUrl, addContributors);
+    std::function<void(const QByteArray &)> addContributors = [&](const QByteArray &page) {
+        appendContributors(page, &report.contributors);
+        emit progress(u"%1: %2 contributors so far"_s.arg(name).arg(report.contributors.size()));
+    };
+    const GitHubClient::Listing contributors = co_await m_github->fetchAllPages(
+            contributorsUrl, contributorsCacheKind,
+            extractContributors(m_options.includeAnonymousContributors), addContributors);
     outcome.requests += contributors.requests;
-    if (!contributors.complete) {
-        outcome.failure = classify(contributors.lastResponse, u"listing contributors"_s);
-        if (contributors.lastResponse.isSuccess())
-            outcome.failure.message = contributors.error;
+    outcome.quotaRequests += contributors.quotaRequests;
+    if (contributors.last.rateLimitedUntilMs) {
+        outcome.rateLimitedUntilMs = contributors.last.rateLimitedUntilMs;
+        co_return outcome;
+    }
+    const HttpResult &lastContributors = contributors.last.http;
+    if (!contributors.complete && lastContributors.status == 403
+        && lastContributors.body.contains("too large")) {
+        // GitHub does not list contributors of very large repositories; asking again won't help.
+        report.contributors.clear();
+        report.warnings.append({ u"contributors"_s,
+                                 u"GitHub does not list the contributors of this repository:"
+                                 " its history or contributor list is too large"_s });
+    } else if (!contributors.complete) {
+        outcome.failure = classify(contributors.last, u"listing contributors"_s);
         co_return outcome;
     }
 
-    if (auto failure = co_await resolveNames(&report.contributors, &outcome.requests)) {
-        outcome.failure = *failure;
+    co_await resolveNames(&report.contributors, &outcome);
+    if (outcome.rateLimitedUntilMs || !outcome.failure.message.isEmpty())
         co_return outcome;
-    }
 
-    qCInfo(lcCollector).noquote() << u"collected %1/%2: %3 issues, %4 contributors, %5 requests"_s
-                                             .arg(owner, repository)
+    qCInfo(lcCollector).noquote() << u"collected %1: %2 issues, %3 contributors, %4 GitHub"
+                                     " requests (%5 counted against the quota)"_s
+                                             .arg(name)
                                              .arg(report.issues.size())
                                              .arg(report.contributors.size())
-                                             .arg(outcome.requests);
+                                             .arg(outcome.requests)
+                                             .arg(outcome.quotaRequests);
     outcome.report = std::move(report);
     co_return outcome;
 }
 
-QCoro::Task<std::optional<Failure>>
-RepositoryCollector::resolveNames(QList<ReportContributor> *contributors, int *requests)
+QCoro::Task<> RepositoryCollector::resolveNames(QList<ReportContributor> *contributors,
+                                                CollectionOutcome *outcome)
 {
-    for (ReportContributor &contributor : *contributors) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        if (auto cached = m_store->cachedName(contributor.login, now - m_nameCacheTtlMs)) {
+    // Names cached recently enough need no request at all.
+    QList<qsizetype> pending;
+    for (qsizetype i = 0; i < contributors->size(); ++i) {
+        ReportContributor &contributor = (*contributors)[i];
+        if (!contributor.login)
+            continue;  // anonymous: GitHub gave the name with the listing
+        if (auto cached = m_store->cachedName(*contributor.login,
+                                              now() - m_options.nameCacheTtlMs)) {
             contributor.name = cached->name;
             continue;
         }
-
-        const QUrl userUrl = m_github->endpoint(u"/users/"_s + encoded(contributor.login));
-        const HttpResult user = co_await m_github->get(userUrl);
-        ++*requests;
-        if (user.status == 404) {
-            // A contributor whose account is gone since: known, but nameless.
-            contributor.name = std::nullopt;
-        } else if (user.isSuccess()) {
-            const QJsonValue name = QJsonDocument::fromJson(user.body).object().value("name"_L1);
-            contributor.name = name.isString() ? std::optional<QString>(name.toString())
-                                               : std::nullopt;
-        } else {
-            Failure failure = classify(user, u"looking up user %1"_s.arg(contributor.login));
-            failure.permanent = false;  // one user's trouble is not the repository's
-            co_return failure;
-        }
-        m_store->storeName(contributor.login, contributor.name,
-                           QDateTime::currentMSecsSinceEpoch());
+        pending.append(i);
     }
-    co_return std::nullopt;
+
+    // GraphQL needs a token; it answers many logins at once. What it cannot resolve (bots,
+    // organisations) goes to REST below.
+    if (m_github->hasToken() && !pending.isEmpty()) {
+        pending = co_await resolveNamesByGraphQL(contributors, pending, outcome);
+        if (outcome->rateLimitedUntilMs || !outcome->failure.message.isEmpty())
+            co_return;
+    }
+
+    for (const qsizetype index : pending) {
+        ReportContributor &contributor = (*contributors)[index];
+        const QUrl url = m_github->endpoint(u"/users/"_s + encoded(*contributor.login));
+        const GitHubClient::Reply user = co_await m_github->get(url, userCacheKind,
+                                                                 extractUserName);
+        outcome->requests += user.requests;
+        outcome->quotaRequests += user.quotaRequests;
+        if (user.rateLimitedUntilMs) {
+            outcome->rateLimitedUntilMs = user.rateLimitedUntilMs;
+            co_return;
+        }
+        if (user.http.status == 404) {
+            contributor.name = std::nullopt;  // the account is gone since it contributed
+        } else if (user.ok()) {
+            contributor.name = nameIn(QJsonDocument::fromJson(user.content)["name"_L1]);
+        } else {
+            outcome->failure = classify(user, u"looking up user %1"_s.arg(*contributor.login));
+            outcome->failure.permanent = false;  // one user's trouble is not the repository's
+            co_return;
+        }
+        m_store->storeName(*contributor.login, contributor.name, now());
+        emit progress(u"looked up the name of %1"_s.arg(*contributor.login));
+    }
+}
+
+QCoro::Task<QList<qsizetype>>
+RepositoryCollector::resolveNamesByGraphQL(QList<ReportContributor> *contributors,
+                                           QList<qsizetype> pending, CollectionOutcome *outcome)
+{
+    QList<qsizetype> unresolved;
+    for (qsizetype start = 0; start < pending.size(); start += namesPerQuery) {
+        const QList<qsizetype> batch = pending.mid(start, namesPerQuery);
+
+        // Logins travel as variables, never spliced into the query text.
+        QStringList parameters;
+        QStringList fields;
+        QJsonObject variables;
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            parameters.append(u"$l%1: String!"_s.arg(i));
+            fields.append(u"u%1: user(login: $l%1) { login name }"_s.arg(i));
+            variables.insert(u"l%1"_s.arg(i), *contributors->at(batch.at(i)).login);
+        }
+        const QByteArray query = u"query(%1) { %2 }"_s.arg(parameters.join(u", "_s),
+                                                           fields.join(u' '))
+                                         .toUtf8();
+
+        const GitHubClient::Reply reply = co_await m_github->graphql(query, variables);
+        outcome->requests += reply.requests;
+        outcome->quotaRequests += reply.quotaRequests;
+        if (reply.rateLimitedUntilMs) {
+            outcome->rateLimitedUntilMs = reply.rateLimitedUntilMs;
+            co_return unresolved;
+        }
+
+        // Without usable data, REST answers the whole batch.
+        const QJsonObject data = QJsonDocument::fromJson(reply.content)["data"_L1].toObject();
+        if (!reply.ok() || data.isEmpty()) {
+            qCDebug(lcCollector).noquote() << "GraphQL could not resolve names:" << reply.error;
+            unresolved.append(batch);
+            continue;
+        }
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const QJsonValue user = data.value(u"u%1"_s.arg(i));
+            ReportContributor &contributor = (*contributors)[batch.at(i)];
+            if (!user.isObject()) {
+                unresolved.append(batch.at(i));
+                continue;
+            }
+            contributor.name = nameIn(user["name"_L1]);
+            m_store->storeName(*contributor.login, contributor.name, now());
+        }
+        emit progress(u"looked up %1 names through GraphQL"_s.arg(batch.size()));
+    }
+    co_return unresolved;
 }
 
 } // namespace hookme

@@ -1,5 +1,10 @@
 // Gathers one repository's report from GitHub: every issue (pull requests left out), every
-// contributor, and each contributor's display name (cached in the store).
+// contributor, and each contributor's display name. Display names are cached in the store;
+// with a token, the ones not cached are asked for in batches through GraphQL.
+//
+// A collection ends in one of three ways: a report (possibly with warnings about parts GitHub
+// would not give), a failure (permanent or worth retrying), or a deferral until GitHub's rate
+// limit allows more requests.
 #pragma once
 
 #include "report.h"
@@ -23,9 +28,11 @@ struct Failure {
 };
 
 struct CollectionOutcome {
-    std::optional<Report> report;  // set on success
-    Failure failure;               // set otherwise
-    int requests = 0;              // GitHub requests this collection made
+    std::optional<Report> report;              // set on success
+    std::optional<qint64> rateLimitedUntilMs;  // set when the collection must wait
+    Failure failure;                           // set otherwise
+    int requests = 0;       // GitHub requests this collection made
+    int quotaRequests = 0;  // of those, the ones that counted against the quota
 };
 
 class RepositoryCollector : public QObject
@@ -33,20 +40,35 @@ class RepositoryCollector : public QObject
     Q_OBJECT
 
 public:
-    RepositoryCollector(GitHubClient *github, TaskStore *store, IssuesState issuesState,
-                        qint64 nameCacheTtlMs, QObject *parent = nullptr);
+    struct Options {
+        IssuesState issuesState = IssuesState::All;
+        bool includeAnonymousContributors = false;
+        qint64 nameCacheTtlMs = 86'400'000;
+    };
+
+    // Logins asked for in one GraphQL query: far below GitHub's limits on a query's nodes.
+    static constexpr int namesPerQuery = 50;
+
+    RepositoryCollector(GitHubClient *github, TaskStore *store, const Options &options,
+                        QObject *parent = nullptr);
 
     // `owner` and `repository` must already be valid GitHub names.
     QCoro::Task<CollectionOutcome> collect(QString owner, QString repository);
 
+signals:
+    // After each page or look-up: what was fetched so far, for people watching.
+    void progress(const QString &message);
+
 private:
-    QCoro::Task<std::optional<Failure>> resolveNames(QList<ReportContributor> *contributors,
-                                                     int *requests);
+    QCoro::Task<> resolveNames(QList<ReportContributor> *contributors,
+                               CollectionOutcome *outcome);
+    QCoro::Task<QList<qsizetype>> resolveNamesByGraphQL(QList<ReportContributor> *contributors,
+                                                        QList<qsizetype> pending,
+                                                        CollectionOutcome *outcome);
 
     GitHubClient *m_github;
     TaskStore *m_store;
-    IssuesState m_issuesState;
-    qint64 m_nameCacheTtlMs;
+    Options m_options;
 };
 
 } // namespace hookme

@@ -103,6 +103,21 @@ public:
         *target = url;
     }
 
+    void readBoolean(const QString &name, bool *target)
+    {
+        const std::optional<QString> text = value(name);
+        if (!text)
+            return;
+        const QString lower = text->toLower();
+        if (lower == "true"_L1 || lower == "1"_L1) {
+            *target = true;
+        } else if (lower == "false"_L1 || lower == "0"_L1) {
+            *target = false;
+        } else {
+            fail(name, u"must be true or false, got %1"_s.arg(quoted(*text)));
+        }
+    }
+
     std::optional<QString> value(const QString &name) const
     {
         if (failed() || !m_environment.contains(name))
@@ -127,9 +142,10 @@ private:
 } // namespace
 
 std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &environment,
-                                                  QString *error)
+                                                  QString *error, Purpose purpose)
 {
     constexpr qint64 maxIntervalMs = qint64(365) * 24 * 3600 * 1000;
+    constexpr qint64 maxTimeoutMs = 3'600'000;
     constexpr int maxInt = std::numeric_limits<int>::max();
 
     Settings settings;
@@ -139,7 +155,7 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     reader.readInteger(u"RESCHEDULE_INTERVAL"_s, 0, maxIntervalMs,
                        &settings.rescheduleIntervalMs);
     reader.readInteger(u"RETRY_MAX_ATTEMPTS"_s, 0, 1000, &settings.retryMaxAttempts);
-    reader.readHttpUrl(u"WEBHOOK_URL"_s, true, &settings.webhookUrl);
+    reader.readHttpUrl(u"WEBHOOK_URL"_s, purpose == Purpose::Service, &settings.webhookUrl);
     reader.readHttpUrl(u"API_URL"_s, false, &settings.apiUrl);
     if (const auto token = reader.value(u"API_TOKEN"_s))
         settings.apiToken = *token;
@@ -177,8 +193,11 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     if (const auto dataDir = reader.value(u"DATA_DIR"_s))
         settings.dataDir = *dataDir;
     reader.readInteger(u"NAME_CACHE_TTL"_s, 0, maxIntervalMs, &settings.nameCacheTtlMs);
-    reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxIntervalMs, &settings.githubTimeoutMs);
-    reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxIntervalMs, &settings.webhookTimeoutMs);
+    reader.readInteger(u"GITHUB_TIMEOUT"_s, 1, maxTimeoutMs, &settings.githubTimeoutMs);
+    reader.readInteger(u"WEBHOOK_TIMEOUT"_s, 1, maxTimeoutMs, &settings.webhookTimeoutMs);
+    reader.readBoolean(u"CONTRIBUTORS_ANON"_s, &settings.includeAnonymousContributors);
+    reader.readInteger(u"GITHUB_MAX_CONCURRENCY"_s, 1, 100, &settings.githubMaxConcurrency);
+    reader.readInteger(u"GITHUB_QUOTA_RESERVE"_s, 0, 1'000'000, &settings.githubQuotaReserve);
 
     // The monitor finds the default from DATA_DIR the same way (common/monitorsocketname.h).
     settings.monitorSocket = monitor::defaultSocketName(settings.dataDir);

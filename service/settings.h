@@ -30,14 +30,23 @@ struct Settings {
     qint64 nameCacheTtlMs = 86'400'000;   // NAME_CACHE_TTL: how long display names are kept
     qint64 githubTimeoutMs = 30'000;      // GITHUB_TIMEOUT: per GitHub request
     qint64 webhookTimeoutMs = 15'000;     // WEBHOOK_TIMEOUT: per delivery
+    bool includeAnonymousContributors = false;  // CONTRIBUTORS_ANON
+    int githubMaxConcurrency = 2;         // GITHUB_MAX_CONCURRENCY: GitHub requests at once
+    int githubQuotaReserve = 10;          // GITHUB_QUOTA_RESERVE: left for others; no new
+                                          // collection starts below it until the reset
     QString monitorSocket;  // MONITOR_SOCKET; fromEnvironment() sets the per-DATA_DIR default
 
     QString databasePath() const;
 
+    // What the settings are read for: the service needs WEBHOOK_URL, a one-off collection
+    // (`hookme collect`) does not.
+    enum class Purpose { Service, Collection };
+
     // Reads the settings; on a missing or malformed value returns nothing and sets `error` to
     // one line that names the setting.
     static std::optional<Settings> fromEnvironment(const QProcessEnvironment &environment,
-                                                   QString *error);
+                                                   QString *error,
+                                                   Purpose purpose = Purpose::Service);
 };
 
 } // namespace hookme

@@ -43,6 +43,9 @@ struct Task {
     std::optional<qint64> finishedAtMs;
     QString lastError;
     bool hasReport = false;  // the collected report is stored; a retry only delivers it
+    int githubRequests = 0;       // GitHub requests made for this task, all attempts
+    int githubQuotaRequests = 0;  // of those, the ones that counted against the quota
+    std::optional<qint64> rateLimitedUntilMs;  // waiting for GitHub's rate limit until then
 };
 
 } // namespace hookme

@@ -61,14 +61,16 @@ void TaskIntake::flush()
                                 << "requests:" << unavailable.error;
         }
 
-        bool created = false;
+        int created = 0;
         for (qsizetype i = 0; i < batch.size(); ++i) {
-            created = created || decisions.at(i).kind == IntakeDecision::Kind::Created;
+            created += decisions.at(i).kind == IntakeDecision::Kind::Created ? 1 : 0;
             batch.at(i).reply(decisions.at(i));
             announce(batch.at(i), decisions.at(i));
         }
-        if (created)
+        if (created > 0) {
+            qCInfo(lcIntake) << "accepted" << created << (created == 1 ? "task" : "tasks");
             emit tasksCreated();
+        }
     }
 }
 
@@ -107,20 +109,32 @@ bool TaskIntake::decide(const QList<Pending> &batch, QList<IntakeDecision> *deci
         IntakeDecision decision;
         const QString key = repositoryKey(request.owner, request.repository);
 
-        if (const auto it = createdInBatch.constFind(key); it != createdInBatch.cend()) {
-            decision.kind = IntakeDecision::Kind::Deduplicated;
-            decision.task = *it;
-        } else if (auto existing = m_store->findUnfinished(request.owner, request.repository)) {
+        // Without a cap, inserting first saves a look-up for every new repository; with one,
+        // a duplicate must be found first so that it is answered even when the cap is reached.
+        std::optional<Task> existing;
+        if (const auto it = createdInBatch.constFind(key); it != createdInBatch.cend())
+            existing = *it;
+        else if (capped)
+            existing = m_store->findUnfinished(request.owner, request.repository);
+
+        NewTask task { QUuid::createUuid().toString(QUuid::WithoutBraces), request.owner,
+                       request.repository, now, now + m_settings.scheduleIntervalMs };
+        bool duplicate = false;
+        if (existing) {
             decision.kind = IntakeDecision::Kind::Deduplicated;
             decision.task = *existing;
         } else if (capped && unfinished >= m_settings.maxSimultaneousJobs) {
             decision.kind = IntakeDecision::Kind::Throttled;
             decision.retryAfterSeconds = throttleRetryAfterSeconds();
-        } else {
-            NewTask task { QUuid::createUuid().toString(QUuid::WithoutBraces), request.owner,
-                           request.repository, now, now + m_settings.scheduleIntervalMs };
-            if (!m_store->insertTask(task))
+        } else if (!m_store->insertTask(task, &duplicate)) {
+            if (!duplicate)
                 return false;
+            existing = m_store->findUnfinished(request.owner, request.repository);
+            if (!existing)
+                return false;
+            decision.kind = IntakeDecision::Kind::Deduplicated;
+            decision.task = *existing;
+        } else {
             decision.kind = IntakeDecision::Kind::Created;
             decision.task.id = task.id;
             decision.task.owner = task.owner;

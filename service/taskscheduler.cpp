@@ -19,6 +19,11 @@ namespace {
 // change, is noticed within a minute.
 constexpr qint64 maxSleepMs = 60'000;
 
+// A store write that failed (a full disk, say) is tried again after this long, doubling up to
+// the maximum.
+constexpr qint64 storeRetryFirstDelayMs = 500;
+constexpr qint64 storeRetryMaxDelayMs = 60'000;
+
 // When a due task could not be claimed, look again after this long.
 constexpr qint64 retryAfterEmptyClaimMs = 1'000;
 
@@ -107,6 +112,11 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
         attempt.stage = AttemptStage::Collect;
         const CollectionOutcome collected = co_await m_collector->collect(task.owner,
                                                                           task.repository);
+        m_store->addGitHubRequests(task.id, collected.requests, collected.quotaRequests);
+        if (collected.rateLimitedUntilMs) {
+            defer(task, *collected.rateLimitedUntilMs);
+            co_return;
+        }
         attempt.githubRequests = collected.requests;
         if (!collected.report) {
             attempt.outcome = AttemptOutcome::Failed;
@@ -132,6 +142,22 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     finish(task, attempt, false);
 }
 
+void TaskScheduler::defer(const Task &task, qint64 untilMs)
+{
+    qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): waits for GitHub's rate limit until %4"_s
+                                             .arg(task.id, task.owner, task.repository,
+                                                  QDateTime::fromMSecsSinceEpoch(untilMs, Qt::UTC)
+                                                          .toString(Qt::ISODate));
+    const QString id = task.id;
+    storeUntilItSucceeds(u"defer task %1"_s.arg(id),
+                         [this, id, untilMs] { return m_store->deferAttempt(id, untilMs, now()); });
+
+    --m_running;
+    emit attemptFinished(task.id, task.attemptsMade == 0 ? TaskState::Scheduled
+                                                         : TaskState::Retrying);
+    armTimer();
+}
+
 void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
 {
     attempt.finishedAtMs = now();
@@ -151,13 +177,7 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
         newState = TaskState::Failed;
     }
 
-    if (!m_store->finishAttempt(task.id, attempt, newState, nextRunAt)) {
-        // The attempt stays Running in the store; the next start-up runs it again.
-        qCWarning(lcScheduler).noquote() << u"task %1: cannot store the outcome of attempt %2: %3"_s
-                                                    .arg(task.id)
-                                                    .arg(attempt.number)
-                                                    .arg(m_store->lastError());
-    } else if (succeeded) {
+    if (succeeded) {
         qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): delivered on attempt %4"_s
                                                  .arg(task.id, task.owner, task.repository)
                                                  .arg(attempt.number);
@@ -170,6 +190,11 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
                                                                 : u", giving up"_s,
                                 attempt.error);
     }
+    const QString id = task.id;
+    storeUntilItSucceeds(u"store attempt %1 of task %2"_s.arg(attempt.number).arg(id),
+                         [this, id, attempt, newState, nextRunAt] {
+                             return m_store->finishAttempt(id, attempt, newState, nextRunAt);
+                         });
 
     --m_running;
     emit attemptFinished(task.id, newState);
@@ -179,6 +204,23 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent)
     if (stored && stored->state == newState)
         emit attemptRecorded(*stored, attempt);
     armTimer();
+}
+
+void TaskScheduler::storeUntilItSucceeds(const QString &what, std::function<bool()> write,
+                                         int failures)
+{
+    if (write())
+        return;
+
+    // The task stays Running in the store meanwhile: nobody else picks it up, and a restart
+    // runs the attempt again, which loses nothing.
+    const qint64 delay = std::min(storeRetryFirstDelayMs << std::min(failures, 10),
+                                  storeRetryMaxDelayMs);
+    qCWarning(lcScheduler).noquote() << u"cannot %1 (%2); trying again in %3 ms"_s.arg(
+            what, m_store->lastError()).arg(delay);
+    QTimer::singleShot(delay, this, [this, what, write, failures] {
+        storeUntilItSucceeds(what, write, failures + 1);
+    });
 }
 
 } // namespace hookme

@@ -3,7 +3,9 @@
 //
 // An attempt collects the report (unless an earlier attempt stored it) and delivers it. When
 // it fails, the task is retried RESCHEDULE_INTERVAL later, up to RETRY_MAX_ATTEMPTS retries
-// after the first try; a permanent failure ends the task at once.
+// after the first try; a permanent failure ends the task at once. An attempt stopped by
+// GitHub's rate limit is not a failure: the task waits for the limit's end and the attempt
+// does not count.
 #pragma once
 
 #include "settings.h"
@@ -11,6 +13,8 @@
 
 #include <QObject>
 #include <QTimer>
+
+#include <functional>
 
 #include <qcorotask.h>
 
@@ -49,6 +53,11 @@ private:
     void runDueTasks();
     QCoro::Task<> runAttempt(Task task);
     void finish(const Task &task, Attempt attempt, bool permanent);
+    // GitHub's rate limit stops the attempt: the task waits, and no retry is used up.
+    void defer(const Task &task, qint64 untilMs);
+    // Runs `write` until it returns true, waiting longer after each failure.
+    void storeUntilItSucceeds(const QString &what, std::function<bool()> write,
+                              int failures = 0);
 
     TaskStore *m_store;
     RepositoryCollector *m_collector;

@@ -62,13 +62,31 @@ const QList<Migration> &migrations()
                   " name TEXT,"
                   " fetched_at BIGINT NOT NULL)"_s,
           } },
+        { 2,
+          {
+                  // What each task cost in GitHub requests, and a wait for GitHub's rate limit.
+                  u"ALTER TABLE tasks ADD COLUMN github_requests INTEGER NOT NULL DEFAULT 0"_s,
+                  u"ALTER TABLE tasks ADD COLUMN github_quota_requests INTEGER NOT NULL"
+                  " DEFAULT 0"_s,
+                  u"ALTER TABLE tasks ADD COLUMN rate_limited_until BIGINT"_s,
+                  // GitHub answers kept for conditional requests: the validators GitHub sent
+                  // and what hookme took from the answer (not the whole answer).
+                  u"CREATE TABLE github_responses ("
+                  " cache_key TEXT PRIMARY KEY,"
+                  " etag TEXT,"
+                  " last_modified TEXT,"
+                  " next_link TEXT,"
+                  " content TEXT NOT NULL,"
+                  " stored_at BIGINT NOT NULL)"_s,
+          } },
     };
     return all;
 }
 
 const QString taskColumns = u"id, owner, repository, state, attempts_made, created_at,"
                             " updated_at, next_run_at, finished_at, last_error,"
-                            " CASE WHEN report IS NULL THEN 0 ELSE 1 END"_s;
+                            " CASE WHEN report IS NULL THEN 0 ELSE 1 END,"
+                            " github_requests, github_quota_requests, rate_limited_until"_s;
 
 const QString unfinishedStates = u"('scheduled', 'running', 'retrying')"_s;
 
@@ -96,6 +114,8 @@ TaskStore::TaskStore()
 
 TaskStore::~TaskStore()
 {
+    m_statements.clear();
+    m_oneOffStatement.reset();
     {
         QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
         if (database.isOpen())
@@ -106,14 +126,15 @@ TaskStore::~TaskStore()
 
 bool TaskStore::open(const QString &databasePath)
 {
+    const bool inMemory = databasePath == ":memory:"_L1;
     const QFileInfo file(databasePath);
-    if (!QDir().mkpath(file.absolutePath())) {
+    if (!inMemory && !QDir().mkpath(file.absolutePath())) {
         m_lastError = u"cannot create the data directory %1"_s.arg(file.absolutePath());
         return false;
     }
 
     QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    database.setDatabaseName(file.absoluteFilePath());
+    database.setDatabaseName(inMemory ? databasePath : file.absoluteFilePath());
     // Wait for a lock rather than fail at once when another connection writes.
     database.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!database.open()) {
@@ -127,23 +148,25 @@ bool TaskStore::open(const QString &databasePath)
     const QStringList pragmas { u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
                                 u"PRAGMA foreign_keys=ON"_s };
     for (const QString &pragma : pragmas) {
-        if (!run(pragma))
+        if (!run(pragma, {}, Statement::OneOff))
             return false;
     }
 
     if (!migrate())
         return false;
-    qCInfo(lcStore) << "database ready at" << file.absoluteFilePath();
+    qCDebug(lcStore) << "database ready at" << database.databaseName();
     return true;
 }
 
 bool TaskStore::migrate()
 {
     if (!run(u"CREATE TABLE IF NOT EXISTS schema_migrations ("
-             " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"_s))
+             " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"_s,
+             {}, Statement::OneOff))
         return false;
 
-    auto current = run(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s);
+    QSqlQuery *current = run(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s, {},
+                             Statement::OneOff);
     if (!current || !current->next())
         return false;
     const int version = current->value(0).toInt();
@@ -154,12 +177,13 @@ bool TaskStore::migrate()
             continue;
         const bool applied = inTransaction([&] {
             for (const QString &statement : migration.statements) {
-                if (!run(statement))
+                if (!run(statement, {}, Statement::OneOff))
                     return false;
             }
             return run(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
-                       { migration.version, QDateTime::currentMSecsSinceEpoch() })
-                    .has_value();
+                       { migration.version, QDateTime::currentMSecsSinceEpoch() },
+                       Statement::OneOff)
+                    != nullptr;
         });
         if (!applied) {
             m_lastError = u"schema migration %1 failed: %2"_s.arg(migration.version)
@@ -171,23 +195,52 @@ bool TaskStore::migrate()
     return true;
 }
 
-std::optional<QSqlQuery> TaskStore::run(const QString &sql, const QVariantList &values)
+QSqlQuery *TaskStore::run(const QString &sql, const QVariantList &values, Statement kind)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.setForwardOnly(true);
-    if (!query.prepare(sql)) {
-        m_lastError = query.lastError().text();
-        qCWarning(lcStore).noquote() << "cannot prepare" << sql << ":" << m_lastError;
-        return std::nullopt;
+    const QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery *query = nullptr;
+    if (kind == Statement::Reused) {
+        // Parsing SQL costs more than running these small statements: prepare each text once.
+        auto it = m_statements.find(sql);
+        if (it == m_statements.end()) {
+            QSqlQuery prepared(database);
+            prepared.setForwardOnly(true);
+            if (!prepared.prepare(sql)) {
+                m_lastError = prepared.lastError().text();
+                qCWarning(lcStore).noquote() << "cannot prepare" << sql << ":" << m_lastError;
+                return nullptr;
+            }
+            it = m_statements.emplace(sql, std::move(prepared)).first;
+        }
+        query = &it->second;
+        query->finish();
+    } else {
+        m_oneOffStatement.emplace(database);
+        query = &*m_oneOffStatement;
+        query->setForwardOnly(true);
+        if (!query->prepare(sql)) {
+            m_lastError = query->lastError().text();
+            qCWarning(lcStore).noquote() << "cannot prepare" << sql << ":" << m_lastError;
+            return nullptr;
+        }
     }
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec()) {
-        m_lastError = query.lastError().text();
+
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query->bindValue(int(i), values.at(i));
+    if (!query->exec()) {
+        m_lastError = query->lastError().text();
         qCWarning(lcStore).noquote() << "statement failed:" << sql << ":" << m_lastError;
-        return std::nullopt;
+        return nullptr;
     }
     return query;
+}
+
+void TaskStore::finishStatements()
+{
+    for (auto &[sql, query] : m_statements)
+        query.finish();
+    if (m_oneOffStatement)
+        m_oneOffStatement->finish();
 }
 
 bool TaskStore::inTransaction(const std::function<bool()> &work)
@@ -199,9 +252,12 @@ bool TaskStore::inTransaction(const std::function<bool()> &work)
         return false;
     }
     if (!work()) {
+        finishStatements();
         database.rollback();
         return false;
     }
+    // A statement with unread rows would make the commit fail.
+    finishStatements();
     if (!database.commit()) {
         m_lastError = database.lastError().text();
         qCWarning(lcStore) << "commit failed:" << m_lastError;
@@ -227,6 +283,9 @@ QList<Task> TaskStore::readTasks(QSqlQuery &query)
         task.finishedAtMs = optionalInteger(query.value(8));
         task.lastError = query.value(9).toString();
         task.hasReport = query.value(10).toInt() != 0;
+        task.githubRequests = query.value(11).toInt();
+        task.githubQuotaRequests = query.value(12).toInt();
+        task.rateLimitedUntilMs = optionalInteger(query.value(13));
         tasks.append(task);
     }
     query.finish();
@@ -254,14 +313,22 @@ std::optional<qint64> TaskStore::countUnfinished()
     return count;
 }
 
-bool TaskStore::insertTask(const NewTask &task)
+bool TaskStore::insertTask(const NewTask &task, bool *duplicate)
 {
-    return run(u"INSERT INTO tasks (id, owner, repository, owner_key, repository_key, state,"
-               " attempts_made, created_at, updated_at, next_run_at)"
-               " VALUES (?, ?, ?, ?, ?, 'scheduled', 0, ?, ?, ?)"_s,
-               { task.id, task.owner, task.repository, task.owner.toLower(),
-                 task.repository.toLower(), task.createdAtMs, task.createdAtMs, task.runAtMs })
-            .has_value();
+    // The partial unique index turns a second unfinished task for the repository into no row
+    // at all, without an error that would abort the transaction.
+    QSqlQuery *insert =
+            run(u"INSERT INTO tasks (id, owner, repository, owner_key, repository_key, state,"
+                " attempts_made, created_at, updated_at, next_run_at)"
+                " VALUES (?, ?, ?, ?, ?, 'scheduled', 0, ?, ?, ?)"
+                " ON CONFLICT (owner_key, repository_key)"
+                " WHERE state IN ('scheduled', 'running', 'retrying') DO NOTHING"_s,
+                { task.id, task.owner, task.repository, task.owner.toLower(),
+                  task.repository.toLower(), task.createdAtMs, task.createdAtMs, task.runAtMs });
+    const bool inserted = insert && insert->numRowsAffected() == 1;
+    if (duplicate)
+        *duplicate = insert && !inserted;
+    return inserted;
 }
 
 std::optional<Task> TaskStore::task(const QString &id)
@@ -347,13 +414,14 @@ QList<Task> TaskStore::claimDue(qint64 nowMs, int limit)
     for (Task task : candidates) {
         // The state in the WHERE clause makes the claim atomic: if anyone moved the task on
         // since it was read, no row changes and the task is left alone.
-        auto update = run(u"UPDATE tasks SET state = 'running', updated_at = ?"
-                          " WHERE id = ? AND state = ?"_s,
+        auto update = run(u"UPDATE tasks SET state = 'running', updated_at = ?,"
+                          " rate_limited_until = NULL WHERE id = ? AND state = ?"_s,
                           { nowMs, task.id, toString(task.state) });
         if (!update || update->numRowsAffected() != 1)
             continue;
         task.state = TaskState::Running;
         task.updatedAtMs = nowMs;
+        task.rateLimitedUntilMs.reset();
         claimed.append(task);
     }
     return claimed;
@@ -372,17 +440,19 @@ bool TaskStore::storeReport(const QString &taskId, const QByteArray &reportJson)
 {
     return run(u"UPDATE tasks SET report = ? WHERE id = ?"_s,
                { QString::fromUtf8(reportJson), taskId })
-            .has_value();
+            != nullptr;
 }
 
 std::optional<QByteArray> TaskStore::report(const QString &taskId)
 {
-    auto query = run(u"SELECT report FROM tasks WHERE id = ?"_s, { taskId });
-    if (!query || !query->next() || query->value(0).isNull())
+    QSqlQuery *query = run(u"SELECT report FROM tasks WHERE id = ?"_s, { taskId });
+    if (!query || !query->next())
         return std::nullopt;
-    const QByteArray json = query->value(0).toString().toUtf8();
+    const QVariant json = query->value(0);
     query->finish();
-    return json;
+    if (json.isNull())
+        return std::nullopt;
+    return json.toString().toUtf8();
 }
 
 bool TaskStore::finishAttempt(const QString &taskId, const Attempt &attempt, TaskState newState,
@@ -401,14 +471,68 @@ bool TaskStore::finishAttempt(const QString &taskId, const Attempt &attempt, Tas
         const QVariant finishedAt = isFinished(newState)
                 ? QVariant(attempt.finishedAtMs)
                 : QVariant(QMetaType::fromType<qint64>());
+        // A delivered report is not needed any more; only a failed task may be sent again.
         return run(u"UPDATE tasks SET state = ?, attempts_made = ?, updated_at = ?,"
-                   " next_run_at = ?, finished_at = ?, last_error = ? WHERE id = ?"_s,
+                   " next_run_at = ?, finished_at = ?, last_error = ?,"
+                   " report = CASE WHEN ? = 'delivered' THEN NULL ELSE report END"
+                   " WHERE id = ?"_s,
                    { toString(newState), attempt.number, attempt.finishedAtMs,
                      nullableInteger(nextRunAtMs), finishedAt,
                      nullableText(attempt.error.isEmpty() ? QString() : attempt.error),
-                     taskId })
-                .has_value();
+                     toString(newState), taskId })
+                != nullptr;
     });
+}
+
+bool TaskStore::deferAttempt(const QString &taskId, qint64 untilMs, qint64 nowMs)
+{
+    // Back to the state it was claimed from; the attempt does not count.
+    return run(u"UPDATE tasks SET"
+               " state = CASE WHEN attempts_made = 0 THEN 'scheduled' ELSE 'retrying' END,"
+               " next_run_at = ?, rate_limited_until = ?, updated_at = ?"
+               " WHERE id = ? AND state = 'running'"_s,
+               { untilMs, untilMs, nowMs, taskId })
+            != nullptr;
+}
+
+bool TaskStore::addGitHubRequests(const QString &taskId, int made, int countedAgainstQuota)
+{
+    if (made == 0 && countedAgainstQuota == 0)
+        return true;
+    return run(u"UPDATE tasks SET github_requests = github_requests + ?,"
+               " github_quota_requests = github_quota_requests + ? WHERE id = ?"_s,
+               { made, countedAgainstQuota, taskId })
+            != nullptr;
+}
+
+std::optional<StoredResponse> TaskStore::storedResponse(const QString &cacheKey)
+{
+    auto query = run(u"SELECT etag, last_modified, next_link, content FROM github_responses"
+                     " WHERE cache_key = ?"_s,
+                     { cacheKey });
+    if (!query || !query->next())
+        return std::nullopt;
+    StoredResponse stored;
+    stored.etag = query->value(0).toString().toUtf8();
+    stored.lastModified = query->value(1).toString().toUtf8();
+    stored.nextLink = query->value(2).toString();
+    stored.content = query->value(3).toString().toUtf8();
+    query->finish();
+    return stored;
+}
+
+bool TaskStore::storeResponse(const QString &cacheKey, const StoredResponse &response,
+                              qint64 nowMs)
+{
+    return run(u"INSERT INTO github_responses (cache_key, etag, last_modified, next_link,"
+               " content, stored_at) VALUES (?, ?, ?, ?, ?, ?)"
+               " ON CONFLICT (cache_key) DO UPDATE SET etag = excluded.etag,"
+               " last_modified = excluded.last_modified, next_link = excluded.next_link,"
+               " content = excluded.content, stored_at = excluded.stored_at"_s,
+               { cacheKey, nullableText(QString::fromUtf8(response.etag)),
+                 nullableText(QString::fromUtf8(response.lastModified)),
+                 nullableText(response.nextLink), QString::fromUtf8(response.content), nowMs })
+            != nullptr;
 }
 
 std::optional<CachedName> TaskStore::cachedName(const QString &login, qint64 notBeforeMs)
@@ -431,7 +555,7 @@ bool TaskStore::storeName(const QString &login, const std::optional<QString> &na
                " ON CONFLICT (login_key) DO UPDATE SET login = excluded.login,"
                " name = excluded.name, fetched_at = excluded.fetched_at"_s,
                { login.toLower(), login, nullableText(name.value_or(QString())), nowMs })
-            .has_value();
+            != nullptr;
 }
 
 std::optional<QHash<TaskState, qint64>> TaskStore::countByState()

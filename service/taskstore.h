@@ -11,13 +11,13 @@
 #include <QHash>
 #include <QMap>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariantList>
 
 #include <functional>
+#include <map>
 #include <optional>
-
-class QSqlQuery;
 
 namespace hookme {
 
@@ -32,6 +32,14 @@ struct NewTask {
 struct TaskPage {
     QList<Task> tasks;
     qint64 total = 0;  // matching tasks on every page
+};
+
+// What hookme kept of a GitHub answer, to ask again with If-None-Match.
+struct StoredResponse {
+    QByteArray etag;
+    QByteArray lastModified;
+    QString nextLink;   // the Link rel="next" target, empty on the last page
+    QByteArray content; // what hookme took from the answer, as JSON
 };
 
 // Per minute, keyed by the minute's start (ms since the epoch, a multiple of 60000).
@@ -55,6 +63,7 @@ public:
     TaskStore &operator=(const TaskStore &) = delete;
 
     // Opens (creating if needed) the SQLite file and brings its schema up to date.
+    // ":memory:" opens a private database that lives as long as this store.
     bool open(const QString &databasePath);
     QString lastError() const { return m_lastError; }
 
@@ -64,7 +73,9 @@ public:
     // Intake.
     std::optional<Task> findUnfinished(const QString &owner, const QString &repository);
     std::optional<qint64> countUnfinished();
-    bool insertTask(const NewTask &task);
+    // False when the task was not stored; `duplicate` then tells whether an unfinished task
+    // for the same repository was the reason (rather than an error).
+    bool insertTask(const NewTask &task, bool *duplicate = nullptr);
 
     // Reading.
     std::optional<Task> task(const QString &id);
@@ -84,6 +95,14 @@ public:
     std::optional<QByteArray> report(const QString &taskId);
     bool finishAttempt(const QString &taskId, const Attempt &attempt, TaskState newState,
                        std::optional<qint64> nextRunAtMs);
+    // Ends a running attempt that waits for GitHub's rate limit: the task is due again at
+    // `untilMs`, and the attempt does not count against its retries.
+    bool deferAttempt(const QString &taskId, qint64 untilMs, qint64 nowMs);
+    bool addGitHubRequests(const QString &taskId, int made, int countedAgainstQuota);
+
+    // GitHub answers kept for conditional requests, by a key naming URL and content kind.
+    std::optional<StoredResponse> storedResponse(const QString &cacheKey);
+    bool storeResponse(const QString &cacheKey, const StoredResponse &response, qint64 nowMs);
 
     // Display names of GitHub users, with the time they were fetched.
     std::optional<CachedName> cachedName(const QString &login, qint64 notBeforeMs);
@@ -107,12 +126,19 @@ public:
     std::optional<int> retryFailedTask(const QString &id, qint64 nowMs);
 
 private:
-    std::optional<QSqlQuery> run(const QString &sql, const QVariantList &values = {});
+    // Reused statements are prepared once and kept; one-off ones (pragmas, schema changes)
+    // are not. The returned query is valid until the next call of run().
+    enum class Statement { Reused, OneOff };
+    QSqlQuery *run(const QString &sql, const QVariantList &values = {},
+                   Statement kind = Statement::Reused);
+    void finishStatements();
     bool migrate();
     QList<Task> readTasks(QSqlQuery &query);
 
     QString m_connectionName;
     QString m_lastError;
+    std::map<QString, QSqlQuery> m_statements;  // node-based: pointers to values stay valid
+    std::optional<QSqlQuery> m_oneOffStatement;
 };
 
 } // namespace hookme

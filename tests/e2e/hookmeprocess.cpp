@@ -31,6 +31,11 @@ HookmeProcess::~HookmeProcess()
 {
     if (m_process.state() != QProcess::NotRunning)
         kill();
+    // What the service said is the first thing to read when a test fails.
+    if (QTest::currentTestFailed()) {
+        m_output += m_process.readAll();
+        qWarning().noquote() << "hookme's output:\n" << QString::fromUtf8(m_output);
+    }
 }
 
 bool HookmeProcess::start()

@@ -61,6 +61,8 @@ private slots:
     void refusesBadInputAndStoresNothing();
     void refusesAnOversizedBodyWithoutReadingIt();
     void answersUnknownPathsAndMethodsWithJson();
+    void closesTheConnectionWhenTheClientAsks_data();
+    void closesTheConnectionWhenTheClientAsks();
     void restartAfterKillLosesNoTask();
     void attemptCutOffByAKillRunsAgain();
     void reportsMalformedSettingsByName();
@@ -423,6 +425,35 @@ void tst_EndToEnd::answersUnknownPathsAndMethodsWithJson()
     QCOMPARE(wrongMethod.status, 405);
     QCOMPARE(wrongMethod.header("Allow"), "GET");
     QCOMPARE(wrongMethod.json()["error"_L1]["code"_L1].toString(), u"method_not_allowed"_s);
+}
+
+void tst_EndToEnd::closesTheConnectionWhenTheClientAsks_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::newRow("Connection: close")
+            << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QTest::newRow("HTTP/1.0") << QByteArray("GET /health HTTP/1.0\r\nHost: x\r\n\r\n");
+}
+
+void tst_EndToEnd::closesTheConnectionWhenTheClientAsks()
+{
+    QFETCH(QByteArray, request);
+
+    HookmeProcess hookme(m_dataDir->path(), settings());
+    QVERIFY(hookme.start());
+
+    // A client that reads until the server closes must get its answer and the end.
+    QTcpSocket socket;
+    socket.connectToHost(u"127.0.0.1"_s, hookme.url(u"/"_s).port());
+    QVERIFY(socket.waitForConnected(5'000));
+    socket.write(request);
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll(),
+                              socket.state() == QAbstractSocket::UnconnectedState),
+                             5'000);
+    answer += socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(answer.endsWith(R"({"status":"ok"})"));
 }
 
 void tst_EndToEnd::restartAfterKillLosesNoTask()

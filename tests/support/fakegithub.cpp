@@ -1,7 +1,8 @@
-// The fake GitHub REST API of the tests: routes, pagination, GitHub-shaped data and failure
-// injection (see fakegithub.h).
+// The fake GitHub REST and GraphQL APIs of the tests: routes, pagination, GitHub-shaped data,
+// conditional requests, rate limits, redirects and failure injection (see fakegithub.h).
 #include "fakegithub.h"
 
+#include "graphqluserquery.h"
 #include "serveranswer.h"
 
 #include <QCryptographicHash>
@@ -12,6 +13,7 @@
 #include <QHttpServerRouterRule>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QRegularExpressionMatch>
@@ -28,7 +30,8 @@ Q_LOGGING_CATEGORY(lcFakeGitHub, "hookme.test.fakegithub", QtInfoMsg)
 
 namespace {
 
-constexpr int rateLimit = 5000;
+constexpr int defaultRateLimit = 5000;  // GitHub's hourly quota for a personal token
+constexpr qint64 rateLimitWindowSeconds = 3600;
 constexpr int defaultPerPage = 30;
 constexpr int maxPerPage = 100;
 constexpr qint64 issueIdBase = 3'000'000'000;  // issue ids passed 2^31 on GitHub long ago
@@ -38,6 +41,23 @@ const QString webRoot = u"https://github.com"_s;
 const QString defaultOwner = u"octo-org"_s;
 const QString defaultRepository = u"hello-world"_s;
 const QString notFoundDocumentation = u"https://docs.github.com/rest"_s;
+const QString graphqlDocumentation = u"https://docs.github.com/graphql"_s;
+const QString graphqlAuthenticationDocumentation =
+        u"https://docs.github.com/graphql/guides/forming-calls-with-graphql"
+        "#authenticating-with-graphql"_s;
+const QString rateLimitDocumentation =
+        u"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"_s;
+const QString secondaryRateLimitDocumentation =
+        u"https://docs.github.com/en/free-pro-team@latest/rest/overview/"
+        "resources-in-the-rest-api#secondary-rate-limits"_s;
+const QString redirectDocumentation =
+        u"https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api"
+        "#follow-redirects"_s;
+const QString issuesDocumentation =
+        u"https://docs.github.com/rest/issues/issues#list-repository-issues"_s;
+const QString contributorsDocumentation =
+        u"https://docs.github.com/rest/repos/repos#list-repository-contributors"_s;
+const QString httpDateFormat = u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s;
 
 // Catches every request that no other route took; registered last.
 class AnyPathRule : public QHttpServerRouterRule
@@ -370,18 +390,163 @@ QString reasonPhrase(int status)
     }
 }
 
+// GitHub's body for a repository blocked for legal reasons (451): no documentation_url, but
+// the block's reason and the notice.
+QByteArray blockedBody()
+{
+    return R"({"message":"Repository access blocked","block":{"reason":"dmca",)"
+           R"("created_at":"2024-01-01T00:00:00Z","html_url":)"
+           R"("https://github.com/github/dmca/blob/master/2024/01/2024-01-01-example.md"}})";
+}
+
+QString httpDate(const QDateTime &time)
+{
+    return QLocale::c().toString(time.toUTC(), httpDateFormat);
+}
+
+QDateTime parseHttpDate(const QByteArray &text)
+{
+    const QDateTime parsed = QLocale::c().toDateTime(QString::fromLatin1(text.trimmed()),
+                                                     httpDateFormat);
+    return parsed.isValid() ? QDateTime(parsed.date(), parsed.time(), Qt::UTC) : QDateTime();
+}
+
+QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name)
+{
+    const QList<QPair<QByteArray, QByteArray>> headers = request.headers();
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool hasHeader(const ServerAnswer &answer, const QByteArray &name)
+{
+    return std::any_of(answer.headers.cbegin(), answer.headers.cend(), [&name](const auto &pair) {
+        return pair.first.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
+// The token of "Bearer X" or "token X" (schemes are case-insensitive); empty for other schemes.
+QString tokenOf(const QByteArray &authorization)
+{
+    const QByteArray trimmed = authorization.trimmed();
+    const qsizetype space = trimmed.indexOf(' ');
+    if (space < 0)
+        return {};
+    const QByteArray scheme = trimmed.left(space).toLower();
+    if (scheme != "bearer" && scheme != "token")
+        return {};
+    return QString::fromUtf8(trimmed.mid(space + 1).trimmed());
+}
+
+// If-None-Match: a list of entity tags or "*". GitHub compares weakly, as RFC 9110 asks for
+// If-None-Match, so W/"x" matches "x".
+bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
+{
+    const QList<QByteArray> candidates = ifNoneMatch.split(',');
+    for (QByteArray candidate : candidates) {
+        candidate = candidate.trimmed();
+        if (candidate == "*")
+            return true;
+        if (candidate.startsWith("W/"))
+            candidate = candidate.mid(2);
+        if (candidate == etag)
+            return true;
+    }
+    return false;
+}
+
+// A JSON string, quoted and escaped.
+QByteArray quotedJson(const QString &text)
+{
+    const QByteArray array = QJsonDocument(QJsonArray { text }).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);  // strip [ and ]
+}
+
 } // namespace
 
-// Per repository: owner, name and id, the items serialised once (serialising is what costs when
-// serving big repositories), and the positions of the open and closed issues for `state`.
+// Per repository: owner, name, id and flags, the items serialised once (serialising is what
+// costs when serving big repositories), the positions of the open and closed issues for
+// `state` and of the contributors with and without the anonymous ones for `anon`.
 struct FakeGitHub::Repository {
     FakeRepository data;  // without issues and contributors, which are in the lists below
     QList<QByteArray> issues;
-    QList<QByteArray> contributors;
     QList<int> all;
     QList<int> open;
     QList<int> closed;
-    QList<int> allContributors;
+    QList<QByteArray> contributors;
+    QList<int> allContributors;    // anon=1
+    QList<int> namedContributors;  // the default: the anonymous ones left out
+    QDateTime modified;            // Last-Modified of everything served from it
+
+    // Each object is released once serialised, so that a big generated repository that was
+    // handed over (moved) is not held twice.
+    void setIssues(QList<QJsonObject> items)
+    {
+        issues.clear();
+        all.clear();
+        open.clear();
+        closed.clear();
+        issues.reserve(items.size());
+        for (QJsonObject &slot : items) {
+            QJsonObject item = std::exchange(slot, QJsonObject());
+            const int index = int(issues.size());
+            pointAt(item, data.owner, data.name);
+            issues.append(QJsonDocument(item).toJson(QJsonDocument::Compact));
+            all.append(index);
+            if (item.value(u"state"_s).toString() == u"closed"_s)
+                closed.append(index);
+            else
+                open.append(index);
+        }
+    }
+
+    void setContributors(const QList<QJsonObject> &items)
+    {
+        contributors.clear();
+        allContributors.clear();
+        namedContributors.clear();
+        for (const QJsonObject &contributor : items) {
+            const int index = int(contributors.size());
+            contributors.append(QJsonDocument(contributor).toJson(QJsonDocument::Compact));
+            allContributors.append(index);
+            if (contributor.value(u"login"_s).isString())
+                namedContributors.append(index);
+        }
+    }
+};
+
+struct FakeGitHub::User {
+    QString login;  // as given
+    QJsonValue name;
+    UserKind kind = UserKind::User;
+    QDateTime modified;
+};
+
+// One of GitHub's hourly quotas.
+struct FakeGitHub::Quota {
+    int limit = defaultRateLimit;
+    int remaining = defaultRateLimit;
+    qint64 reset = 0;       // epoch seconds
+    bool enforced = false;  // refuse requests when none is left
+
+    // Once the reset time has passed, GitHub starts a new window with the full quota.
+    void roll(qint64 now)
+    {
+        if (now >= reset) {
+            remaining = limit;
+            reset = now + rateLimitWindowSeconds;
+        }
+    }
+    int used() const { return std::max(0, limit - remaining); }
+};
+
+struct FakeGitHub::Rename {
+    QString owner;
+    QString name;
+    int id = 0;
 };
 
 QByteArray FakeGitHub::RecordedRequest::header(const QByteArray &name) const
@@ -396,57 +561,19 @@ QByteArray FakeGitHub::RecordedRequest::header(const QByteArray &name) const
 FakeGitHub::FakeGitHub(QObject *parent)
     : QObject(parent)
     , m_server(new QHttpServer(this))
-    , m_rateLimitReset(QDateTime::currentSecsSinceEpoch() + 3600)
+    , m_core(std::make_unique<Quota>())
+    , m_graphql(std::make_unique<Quota>())
 {
-    using Method = QHttpServerRequest::Method;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    m_core->reset = now + rateLimitWindowSeconds;
+    m_graphql->reset = now + rateLimitWindowSeconds;
 
-    m_server->route(u"/repos/<arg>/<arg>/issues"_s, Method::Get,
-                    [this](const QString &owner, const QString &name,
-                           const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        handleIssues(repositoryByName(owner, name), request,
-                                     std::move(responder));
-                    });
-    m_server->route(u"/repositories/<arg>/issues"_s, Method::Get,
-                    [this](const QString &id, const QHttpServerRequest &request,
-                           QHttpServerResponder &&responder) {
-                        handleIssues(repositoryById(id), request, std::move(responder));
-                    });
-
-    m_server->route(u"/repos/<arg>/<arg>/contributors"_s, Method::Get,
-                    [this](const QString &owner, const QString &name,
-                           const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        handleContributors(repositoryByName(owner, name), request,
-                                           std::move(responder));
-                    });
-    m_server->route(u"/repositories/<arg>/contributors"_s, Method::Get,
-                    [this](const QString &id, const QHttpServerRequest &request,
-                           QHttpServerResponder &&responder) {
-                        handleContributors(repositoryById(id), request, std::move(responder));
-                    });
-
-    m_server->route(u"/repos/<arg>/<arg>"_s, Method::Get,
-                    [this](const QString &owner, const QString &name,
-                           const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        handleRepository(repositoryByName(owner, name), request,
-                                         std::move(responder));
-                    });
-    m_server->route(u"/repositories/<arg>"_s, Method::Get,
-                    [this](const QString &id, const QHttpServerRequest &request,
-                           QHttpServerResponder &&responder) {
-                        handleRepository(repositoryById(id), request, std::move(responder));
-                    });
-
-    m_server->route(u"/users/<arg>"_s, Method::Get,
-                    [this](const QString &login, const QHttpServerRequest &request,
-                           QHttpServerResponder &&responder) {
-                        handleUser(login, request, std::move(responder));
-                    });
-
-    // Last: everything the routes above did not take.
+    // One route for everything: the API path prefix can change after construction, and
+    // renamed repositories answer under any sub-path.
     m_server->route<AnyPathRule>(u"/"_s,
                                  [this](const QHttpServerRequest &request,
                                         QHttpServerResponder &&responder) {
-                                     handleUnknown(request, std::move(responder));
+                                     handle(request, std::move(responder));
                                  });
 }
 
@@ -493,12 +620,49 @@ QUrl FakeGitHub::baseUrl() const
     return QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
 }
 
+QUrl FakeGitHub::apiUrl() const
+{
+    return QUrl(baseUrl().toString() + m_apiPrefix);
+}
+
+QUrl FakeGitHub::graphqlUrl() const
+{
+    // github.com: https://api.github.com/graphql; GHES: https://HOST/api/graphql next to
+    // https://HOST/api/v3.
+    QString path = m_apiPrefix;
+    if (path.endsWith(u"/v3"_s))
+        path.chop(3);
+    return QUrl(baseUrl().toString() + path + u"/graphql"_s);
+}
+
+void FakeGitHub::setCursorPagination(bool enabled)
+{
+    m_cursorPagination = enabled;
+}
+
+void FakeGitHub::setApiPathPrefix(const QString &prefix)
+{
+    QString normalised = prefix.trimmed();
+    while (normalised.endsWith(u'/'))
+        normalised.chop(1);
+    if (!normalised.isEmpty() && !normalised.startsWith(u'/'))
+        normalised.prepend(u'/');
+    m_apiPrefix = normalised;
+}
+
+QString FakeGitHub::apiPathPrefix() const
+{
+    return m_apiPrefix;
+}
+
 int FakeGitHub::addRepository(FakeRepository repository)
 {
     auto entry = std::make_unique<Repository>();
     entry->data.owner = repository.owner;
     entry->data.name = repository.name;
     entry->data.id = repository.id;
+    entry->data.issuesDisabled = repository.issuesDisabled;
+    entry->data.contributorsTooLarge = repository.contributorsTooLarge;
 
     if (entry->data.id == 0) {
         int highest = 100'000;
@@ -507,25 +671,8 @@ int FakeGitHub::addRepository(FakeRepository repository)
         entry->data.id = highest + 1;
     }
 
-    // Each object is released once serialised, so that a big generated repository that was
-    // handed over (moved) is not held twice.
-    entry->issues.reserve(repository.issues.size());
-    for (QJsonObject &slot : repository.issues) {
-        QJsonObject item = std::exchange(slot, QJsonObject());
-        const int index = int(entry->issues.size());
-        pointAt(item, entry->data.owner, entry->data.name);
-        entry->issues.append(QJsonDocument(item).toJson(QJsonDocument::Compact));
-        entry->all.append(index);
-        if (item.value(u"state"_s).toString() == u"closed"_s)
-            entry->closed.append(index);
-        else
-            entry->open.append(index);
-    }
-
-    for (const QJsonObject &contributor : repository.contributors) {
-        entry->allContributors.append(int(entry->contributors.size()));
-        entry->contributors.append(QJsonDocument(contributor).toJson(QJsonDocument::Compact));
-    }
+    entry->setIssues(std::move(repository.issues));
+    entry->setContributors(repository.contributors);
 
     for (auto it = repository.users.cbegin(); it != repository.users.cend(); ++it)
         addUser(it.key(), it.value());
@@ -536,14 +683,61 @@ int FakeGitHub::addRepository(FakeRepository repository)
                 || (existing->data.owner.compare(entry->data.owner, Qt::CaseInsensitive) == 0
                     && existing->data.name.compare(entry->data.name, Qt::CaseInsensitive) == 0);
     };
+    QDateTime previous;
+    for (const auto &existing : m_repositories) {
+        if (sameRepository(existing) && (!previous.isValid() || previous < existing->modified))
+            previous = existing->modified;
+    }
+    entry->modified = changeTime(previous);
     std::erase_if(m_repositories, sameRepository);
     m_repositories.push_back(std::move(entry));
     return id;
 }
 
-void FakeGitHub::addUser(const QString &login, const QJsonValue &name)
+bool FakeGitHub::replaceIssues(const QString &owner, const QString &name,
+                               QList<QJsonObject> issues)
 {
-    m_users.insert(login.toLower(), { login, name });
+    Repository *repository = repositoryByName(owner, name);
+    if (!repository)
+        return false;
+    repository->setIssues(std::move(issues));
+    repository->modified = changeTime(repository->modified);
+    return true;
+}
+
+bool FakeGitHub::replaceContributors(const QString &owner, const QString &name,
+                                     QList<QJsonObject> contributors)
+{
+    Repository *repository = repositoryByName(owner, name);
+    if (!repository)
+        return false;
+    repository->setContributors(contributors);
+    repository->modified = changeTime(repository->modified);
+    return true;
+}
+
+void FakeGitHub::addUser(const QString &login, const QJsonValue &name, UserKind kind)
+{
+    const QString key = login.toLower();
+    const QDateTime previous = m_users.value(key).modified;
+    m_users.insert(key, User { login, name, kind, changeTime(previous) });
+}
+
+void FakeGitHub::addRename(const QString &oldOwner, const QString &oldName, int repositoryId)
+{
+    for (Rename &rename : m_renames) {
+        if (rename.owner.compare(oldOwner, Qt::CaseInsensitive) == 0
+            && rename.name.compare(oldName, Qt::CaseInsensitive) == 0) {
+            rename.id = repositoryId;
+            return;
+        }
+    }
+    m_renames.append(Rename { oldOwner, oldName, repositoryId });
+}
+
+void FakeGitHub::setAcceptedToken(const QString &token)
+{
+    m_acceptedToken = token;
 }
 
 QJsonObject FakeGitHub::makeIssue(int number, const QString &title, const QString &authorLogin,
@@ -673,6 +867,41 @@ FakeRepository FakeGitHub::generateRepository(const QString &owner, const QStrin
     return repository;
 }
 
+
+QJsonObject FakeGitHub::makeAnonymousContributor(const QString &name, const QString &email,
+                                                 int contributions)
+{
+    return QJsonObject {
+        { u"email"_s, email },
+        { u"name"_s, name },
+        { u"type"_s, u"Anonymous"_s },
+        { u"contributions"_s, contributions },
+    };
+}
+
+void FakeGitHub::setRateLimit(int limit, int remaining, qint64 resetEpochSeconds)
+{
+    m_core->limit = std::max(limit, 0);
+    m_core->remaining = std::clamp(remaining, 0, m_core->limit);
+    m_core->reset = resetEpochSeconds;
+    m_core->enforced = true;
+}
+
+void FakeGitHub::resetRateLimit(int remaining)
+{
+    m_core->remaining = std::clamp(remaining, 0, m_core->limit);
+}
+
+void FakeGitHub::setRateLimitStatus(int httpStatus)
+{
+    m_rateLimitStatus = httpStatus;
+}
+
+int FakeGitHub::rateLimitRemaining() const
+{
+    return m_core->remaining;
+}
+
 void FakeGitHub::failNextRequests(int count, int httpStatus)
 {
     m_failuresLeft = std::max(count, 0);
@@ -683,6 +912,14 @@ void FakeGitHub::failNextRequestsWithRateLimit(int count, int resetInSeconds)
 {
     m_rateLimitFailuresLeft = std::max(count, 0);
     m_rateLimitResetInSeconds = resetInSeconds;
+}
+
+void FakeGitHub::failNextRequestsWithSecondaryLimit(int count, int retryAfterSeconds,
+                                                    int httpStatus)
+{
+    m_secondaryFailuresLeft = std::max(count, 0);
+    m_secondaryRetryAfter = retryAfterSeconds;
+    m_secondaryStatus = httpStatus;
 }
 
 void FakeGitHub::setResponseDelay(int milliseconds)
@@ -708,72 +945,273 @@ void FakeGitHub::clearRequests()
     m_requests.clear();
 }
 
-void FakeGitHub::handleIssues(Repository *repository, const QHttpServerRequest &request,
-                              QHttpServerResponder &&responder)
+int FakeGitHub::graphqlRequestCount() const
 {
-    if (recordAndCheckFailure(request, responder))
-        return;
-
-    if (!repository) {
-        send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
-        return;
-    }
-
-    const QString state = QUrlQuery(request.url()).queryItemValue(u"state"_s);
-    const QList<int> *indexes = &repository->open;
-    if (state == u"closed"_s) {
-        indexes = &repository->closed;
-    } else if (state == u"all"_s) {
-        indexes = &repository->all;
-    } else if (!state.isEmpty() && state != u"open"_s) {
-        send(std::move(responder),
-             errorAnswer(422, u"Validation Failed"_s,
-                         u"https://docs.github.com/rest/issues/issues#list-repository-issues"_s));
-        return;
-    }
-
-    const ServerAnswer answer = listing(request, *repository, u"issues"_s, *indexes,
-                                        repository->issues);
-    send(std::move(responder), withEtag(request, answer));
+    return m_graphqlRequestCount;
 }
 
-void FakeGitHub::handleContributors(Repository *repository, const QHttpServerRequest &request,
-                                    QHttpServerResponder &&responder)
+void FakeGitHub::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
-    if (recordAndCheckFailure(request, responder))
-        return;
+    RecordedRequest record;
+    record.method = methodName(request.method());
+    record.pathAndQuery = pathAndQuery(request.url());
+    record.headers = request.headers();
+    record.body = request.body();
+    qCDebug(lcFakeGitHub) << record.method << record.pathAndQuery;
+    m_requests.append(record);
+    ++m_requestSequence;
+    emit requestReceived();
 
-    if (!repository) {
-        send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
-        return;
+    const bool graphql = request.method() == QHttpServerRequest::Method::Post
+            && request.url().path(QUrl::FullyEncoded) == graphqlUrl().path(QUrl::FullyEncoded);
+    const Resource resource = graphql ? Resource::GraphQL : Resource::Core;
+    Quota &counter = quota(resource);
+    counter.roll(QDateTime::currentSecsSinceEpoch());
+
+    bool counts = true;
+    Answer reply = answer(request, resource, &counts);
+    if (reply.status == 401)
+        counts = false;  // not charged to the account whose token was refused
+    if (counts) {
+        counter.remaining = std::max(0, counter.remaining - 1);
+        if (graphql)
+            ++m_graphqlRequestCount;
+    }
+    if (!hasHeader(reply, "x-ratelimit-limit"))
+        addRateLimitHeaders(reply, resource);
+    reply.addHeader("x-github-request-id",
+                    "0000:" + QByteArray::number(m_requestSequence, 16).rightJustified(8, '0'));
+    send(std::move(responder), reply);
+}
+
+FakeGitHub::Answer FakeGitHub::answer(const QHttpServerRequest &request, Resource resource,
+                                      bool *counts)
+{
+    if (m_failuresLeft > 0 || m_rateLimitFailuresLeft > 0 || m_secondaryFailuresLeft > 0)
+        return injectedFailure(request, resource, counts);
+
+    // Credentials before anything else: a refused token gets 401 whatever it asked for.
+    const bool graphql = resource == Resource::GraphQL;
+    const QByteArray authorization = headerValue(request, "Authorization");
+    if (!authorization.isEmpty() && !m_acceptedToken.isEmpty()
+        && tokenOf(authorization) != m_acceptedToken) {
+        return errorAnswer(401, u"Bad credentials"_s,
+                           graphql ? graphqlDocumentation : notFoundDocumentation, resource);
+    }
+
+    if (graphql) {
+        // GitHub's GraphQL API has no anonymous access.
+        if (authorization.isEmpty()) {
+            return errorAnswer(401, u"This endpoint requires you to be authenticated."_s,
+                               graphqlAuthenticationDocumentation, resource);
+        }
+        return graphqlAnswer(request);
+    }
+
+    if (m_core->enforced && m_core->remaining <= 0) {
+        *counts = false;
+        return rateLimitExceeded(request, m_rateLimitStatus, m_core->reset);
+    }
+
+    QString path = request.url().path(QUrl::FullyEncoded);
+    if (!m_apiPrefix.isEmpty()) {
+        if (!path.startsWith(m_apiPrefix + u'/'))
+            return errorAnswer(404, u"Not Found"_s, notFoundDocumentation);
+        path = path.mid(m_apiPrefix.size());
+    }
+
+    Answer reply = restAnswer(request, path);
+    // GitHub: "Making a conditional request does not count against your primary rate limit if
+    // a 304 response is returned and the request was made while correctly authorized with an
+    // Authorization header." An anonymous 304 counts.
+    if (reply.status == 304 && !authorization.isEmpty())
+        *counts = false;
+    return reply;
+}
+
+FakeGitHub::Answer FakeGitHub::injectedFailure(const QHttpServerRequest &request,
+                                               Resource resource, bool *counts)
+{
+    if (m_failuresLeft > 0) {
+        --m_failuresLeft;
+        if (m_failureStatus == 451)
+            return jsonAnswer(451, blockedBody(), resource);
+        return errorAnswer(m_failureStatus, reasonPhrase(m_failureStatus), notFoundDocumentation,
+                           resource);
+    }
+
+    if (m_rateLimitFailuresLeft > 0) {
+        --m_rateLimitFailuresLeft;
+        *counts = false;
+        Answer reply = rateLimitExceeded(
+                request, m_rateLimitStatus,
+                QDateTime::currentSecsSinceEpoch() + m_rateLimitResetInSeconds);
+        if (resource == Resource::GraphQL) {
+            for (auto &[name, value] : reply.headers) {
+                if (name == "x-ratelimit-resource")
+                    value = "graphql";
+                else if (name == "x-ratelimit-limit" || name == "x-ratelimit-used")
+                    value = QByteArray::number(m_graphql->limit);
+            }
+        }
+        return reply;
+    }
+
+    // GitHub: "If you exceed a secondary rate limit, you will receive a 403 or 429 response
+    // and an error message that indicates that you exceeded a secondary rate limit. If the
+    // retry-after response header is present, you should not retry your request until after
+    // that many seconds has elapsed."
+    --m_secondaryFailuresLeft;
+    Answer reply = errorAnswer(m_secondaryStatus,
+                               u"You have exceeded a secondary rate limit. Please wait a few "
+                               "minutes before you try again."_s,
+                               secondaryRateLimitDocumentation, resource);
+    if (m_secondaryRetryAfter >= 0)
+        reply.addHeader("retry-after", QByteArray::number(m_secondaryRetryAfter));
+    return reply;
+}
+
+FakeGitHub::Answer FakeGitHub::restAnswer(const QHttpServerRequest &request, const QString &path)
+{
+    const QStringList segments = path.split(u'/');  // segments[0] is "" before the first '/'
+    const auto decoded = [&segments](qsizetype i) {
+        return QUrl::fromPercentEncoding(segments.at(i).toUtf8());
+    };
+    const bool get = request.method() == QHttpServerRequest::Method::Get;
+    const Answer notFound = errorAnswer(404, u"Not Found"_s, notFoundDocumentation);
+
+    Repository *repository = nullptr;
+    QStringList rest;
+    if (segments.size() >= 4 && segments.at(1) == u"repos"_s) {
+        const QString owner = decoded(2);
+        const QString name = decoded(3);
+        repository = repositoryByName(owner, name);
+        rest = segments.mid(4);
+        if (!repository) {
+            for (const Rename &rename : std::as_const(m_renames)) {
+                if (rename.owner.compare(owner, Qt::CaseInsensitive) == 0
+                    && rename.name.compare(name, Qt::CaseInsensitive) == 0) {
+                    const QString encodedRest = rest.isEmpty() ? QString()
+                                                               : u'/' + rest.join(u'/');
+                    return redirect(request, rename.id, encodedRest);
+                }
+            }
+        }
+    } else if (segments.size() >= 3 && segments.at(1) == u"repositories"_s) {
+        repository = repositoryById(segments.at(2));
+        rest = segments.mid(3);
+    } else if (segments.size() == 3 && segments.at(1) == u"users"_s && get) {
+        return user(request, decoded(2));
+    }
+
+    if (!repository || !get)
+        return notFound;
+    if (rest.isEmpty())
+        return repositoryObject(request, *repository);
+    if (rest == QStringList { u"issues"_s })
+        return issues(request, *repository);
+    if (rest == QStringList { u"contributors"_s })
+        return contributors(request, *repository);
+    return notFound;
+}
+
+FakeGitHub::Answer FakeGitHub::graphqlAnswer(const QHttpServerRequest &request)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        return errorAnswer(400, u"Problems parsing JSON"_s, graphqlDocumentation,
+                           Resource::GraphQL);
+    }
+
+    const QJsonObject object = document.object();
+    const QJsonValue query = object.value(u"query"_s);
+    if (!query.isString()) {
+        return jsonAnswer(200,
+                          R"({"errors":[{"message":"A query attribute must be specified and )"
+                          R"(must be a string."}]})",
+                          Resource::GraphQL);
+    }
+
+    // Variables come as an object, or as a JSON text that holds one.
+    QJsonObject variables;
+    const QJsonValue given = object.value(u"variables"_s);
+    if (given.isObject()) {
+        variables = given.toObject();
+    } else if (given.isString() && !given.toString().trimmed().isEmpty()) {
+        const QJsonDocument inner = QJsonDocument::fromJson(given.toString().toUtf8());
+        if (!inner.isObject()) {
+            return jsonAnswer(200, R"({"errors":[{"message":"Variables are invalid JSON."}]})",
+                              Resource::GraphQL);
+        }
+        variables = inner.object();
+    } else if (!given.isNull() && !given.isUndefined() && !given.isString()) {
+        return jsonAnswer(200, R"({"errors":[{"message":"Variables are invalid JSON."}]})",
+                          Resource::GraphQL);
+    }
+
+    const GraphQLUserQuery parsed = GraphQLUserQuery::parse(query.toString(), variables);
+    const auto resolve = [this](const QString &login) -> std::optional<GraphQLUserQuery::User> {
+        const auto found = m_users.constFind(login.toLower());
+        if (found == m_users.cend() || found->kind != UserKind::User
+            || found->login.endsWith(u"[bot]"_s)) {
+            return std::nullopt;
+        }
+        return GraphQLUserQuery::User { found->login, found->name };
+    };
+    return jsonAnswer(200, parsed.answer(resolve), Resource::GraphQL);
+}
+
+FakeGitHub::Answer FakeGitHub::issues(const QHttpServerRequest &request,
+                                      const Repository &repository)
+{
+    if (repository.data.issuesDisabled)
+        return errorAnswer(410, u"Issues are disabled for this repo"_s, issuesDocumentation);
+
+    const QString state = QUrlQuery(request.url()).queryItemValue(u"state"_s);
+    const QList<int> *indexes = &repository.open;
+    if (state == u"closed"_s) {
+        indexes = &repository.closed;
+    } else if (state == u"all"_s) {
+        indexes = &repository.all;
+    } else if (!state.isEmpty() && state != u"open"_s) {
+        return errorAnswer(422, u"Validation Failed"_s, issuesDocumentation);
+    }
+
+    return conditional(request,
+                       listing(request, repository, u"issues"_s, *indexes, repository.issues),
+                       repository.modified);
+}
+
+FakeGitHub::Answer FakeGitHub::contributors(const QHttpServerRequest &request,
+                                            const Repository &repository)
+{
+    if (repository.data.contributorsTooLarge) {
+        return errorAnswer(403,
+                           u"The history or contributor list is too large to list contributors "
+                           "for this repository via the API."_s,
+                           contributorsDocumentation);
     }
 
     // GitHub answers an empty repository's contributors with 204 and no body.
-    if (repository->allContributors.isEmpty()) {
-        send(std::move(responder), jsonAnswer(204, {}));
-        return;
-    }
+    if (repository.allContributors.isEmpty())
+        return jsonAnswer(204, {});
 
-    const ServerAnswer answer = listing(request, *repository, u"contributors"_s,
-                                        repository->allContributors, repository->contributors);
-    send(std::move(responder), withEtag(request, answer));
+    // GitHub: "anon: Set to 1 or true to include anonymous contributors in results."
+    const QString anon = QUrlQuery(request.url()).queryItemValue(u"anon"_s);
+    const bool withAnonymous = anon == u"1"_s || anon.compare(u"true"_s, Qt::CaseInsensitive) == 0;
+    const QList<int> &indexes = withAnonymous ? repository.allContributors
+                                              : repository.namedContributors;
+    return conditional(request,
+                       listing(request, repository, u"contributors"_s, indexes,
+                               repository.contributors),
+                       repository.modified);
 }
 
-void FakeGitHub::handleRepository(Repository *repository, const QHttpServerRequest &request,
-                                  QHttpServerResponder &&responder)
+FakeGitHub::Answer FakeGitHub::repositoryObject(const QHttpServerRequest &request,
+                                                const Repository &repository)
 {
-    if (recordAndCheckFailure(request, responder))
-        return;
-
-    if (!repository) {
-        send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
-        return;
-    }
-
-    const FakeRepository &data = repository->data;
+    const FakeRepository &data = repository.data;
     const QString api = repositoryApiUrl(data.owner, data.name);
     QJsonObject owner = simpleUser(data.owner).toObject();
     owner.insert(u"type"_s, u"Organization"_s);
@@ -790,94 +1228,66 @@ void FakeGitHub::handleRepository(Repository *repository, const QHttpServerReque
         { u"url"_s, api },
         { u"issues_url"_s, api + u"/issues{/number}"_s },
         { u"contributors_url"_s, api + u"/contributors"_s },
-        { u"has_issues"_s, true },
-        { u"open_issues_count"_s, repository->open.size() },
+        { u"has_issues"_s, !data.issuesDisabled },
+        { u"open_issues_count"_s, repository.open.size() },
         { u"default_branch"_s, u"main"_s },
         { u"visibility"_s, u"public"_s },
     };
     const QByteArray body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    send(std::move(responder), withEtag(request, jsonAnswer(200, body)));
+    return conditional(request, jsonAnswer(200, body), repository.modified);
 }
 
-void FakeGitHub::handleUser(const QString &login, const QHttpServerRequest &request,
-                            QHttpServerResponder &&responder)
+FakeGitHub::Answer FakeGitHub::user(const QHttpServerRequest &request, const QString &login)
 {
-    if (recordAndCheckFailure(request, responder))
-        return;
+    const auto found = m_users.constFind(login.toLower());
+    if (found == m_users.cend())
+        return errorAnswer(404, u"Not Found"_s, notFoundDocumentation);
 
-    const auto user = m_users.constFind(login.toLower());
-    if (user == m_users.cend()) {
-        send(std::move(responder),
-             errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
-        return;
-    }
-
-    const QJsonObject object = makeUser(user->first, user->second);
+    QJsonObject object = makeUser(found->login, found->name);
+    // makeUser() already says "Bot" for a login ending in "[bot]".
+    if (found->kind == UserKind::Bot)
+        object.insert(u"type"_s, u"Bot"_s);
+    else if (found->kind == UserKind::Organization && !found->login.endsWith(u"[bot]"_s))
+        object.insert(u"type"_s, u"Organization"_s);
     const QByteArray body = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    send(std::move(responder), withEtag(request, jsonAnswer(200, body)));
+    return conditional(request, jsonAnswer(200, body), found->modified);
 }
 
-void FakeGitHub::handleUnknown(const QHttpServerRequest &request,
-                               QHttpServerResponder &&responder)
+FakeGitHub::Answer FakeGitHub::redirect(const QHttpServerRequest &request, int repositoryId,
+                                        const QString &encodedRest)
 {
-    if (recordAndCheckFailure(request, responder))
-        return;
-
-    send(std::move(responder),
-         errorAnswer(404, u"Not Found"_s, notFoundDocumentation));
+    // GitHub: 301 for GET and HEAD, 307 for the other methods, which must be repeated as they
+    // were; the body repeats the Location.
+    QString location = apiUrl().toString() + u"/repositories/"_s
+            + QString::number(repositoryId) + encodedRest;
+    if (request.url().hasQuery())
+        location += u'?' + request.url().query(QUrl::FullyEncoded);
+    const bool safe = request.method() == QHttpServerRequest::Method::Get
+            || request.method() == QHttpServerRequest::Method::Head;
+    const QByteArray body = "{\"message\":\"Moved Permanently\",\"url\":" + quotedJson(location)
+            + ",\"documentation_url\":" + quotedJson(redirectDocumentation) + '}';
+    Answer reply = jsonAnswer(safe ? 301 : 307, body);
+    reply.addHeader("location", location.toUtf8());
+    return reply;
 }
 
-bool FakeGitHub::recordAndCheckFailure(const QHttpServerRequest &request,
-                                       QHttpServerResponder &responder)
-{
-    RecordedRequest record;
-    record.method = methodName(request.method());
-    record.pathAndQuery = pathAndQuery(request.url());
-    record.headers = request.headers();
-    qCDebug(lcFakeGitHub) << record.method << record.pathAndQuery;
-    m_requests.append(record);
-    ++m_answeredCount;
-    emit requestReceived();
-
-    if (m_failuresLeft > 0) {
-        --m_failuresLeft;
-        send(std::move(responder),
-             errorAnswer(m_failureStatus, reasonPhrase(m_failureStatus),
-                         notFoundDocumentation));
-        return true;
-    }
-
-    if (m_rateLimitFailuresLeft > 0) {
-        --m_rateLimitFailuresLeft;
-        const QString message = u"API rate limit exceeded for 127.0.0.1. (But here's the good "
-                                "news: Authenticated requests get a higher rate limit. Check "
-                                "out the documentation for more details.)"_s;
-        ServerAnswer answer = errorAnswer(
-                403, message,
-                u"https://docs.github.com/rest/overview/resources-in-the-rest-api"
-                "#rate-limiting"_s);
-        const qint64 reset = QDateTime::currentSecsSinceEpoch() + m_rateLimitResetInSeconds;
-        for (auto &[name, value] : answer.headers) {
-            if (name == "x-ratelimit-remaining")
-                value = "0";
-            else if (name == "x-ratelimit-reset")
-                value = QByteArray::number(reset);
-        }
-        send(std::move(responder), answer);
-        return true;
-    }
-    return false;
-}
-
-ServerAnswer FakeGitHub::listing(const QHttpServerRequest &request,
-                                 const Repository &repository, const QString &collection,
-                                 const QList<int> &indexes,
-                                 const QList<QByteArray> &items) const
+FakeGitHub::Answer FakeGitHub::listing(const QHttpServerRequest &request,
+                                       const Repository &repository, const QString &collection,
+                                       const QList<int> &indexes,
+                                       const QList<QByteArray> &items) const
 {
     const QUrlQuery query(request.url());
     const int perPage = std::min(positiveParameter(query, u"per_page"_s, defaultPerPage),
                                  maxPerPage);
-    const int page = positiveParameter(query, u"page"_s, 1);
+    int page = positiveParameter(query, u"page"_s, 1);
+    if (m_cursorPagination && query.hasQueryItem(u"after"_s)) {
+        // The cursor is opaque to clients; here it hides the page number.
+        const QByteArray decoded = QByteArray::fromBase64(
+                query.queryItemValue(u"after"_s, QUrl::FullyDecoded).toLatin1());
+        page = decoded.startsWith("cursor:v2:") ? decoded.mid(10).toInt() : 0;
+        if (page < 1)
+            return errorAnswer(422, u"Invalid cursor"_s, u"https://docs.github.com/rest"_s);
+    }
     const qint64 total = indexes.size();
     const int lastPage = int(std::max<qint64>(1, (total + perPage - 1) / perPage));
 
@@ -895,25 +1305,50 @@ ServerAnswer FakeGitHub::listing(const QHttpServerRequest &request,
         body += items.at(indexes.at(i));
     }
     body += ']';
-    ServerAnswer answer = jsonAnswer(200, body);
+    Answer answer = jsonAnswer(200, body);
 
-    // Like GitHub: the links point at /repositories/{id}/..., keep the other parameters in
-    // their order and encoding, and put page last; rel order prev, next, last, first.
+    // Like GitHub: the links point at /repositories/{id}/... under the API URL, keep the other
+    // parameters in their order and encoding, and put page last; rel order prev, next, last,
+    // first.
     QStringList kept;
     const QStringList parameters = request.url().query(QUrl::FullyEncoded).split(u'&');
     for (const QString &parameter : parameters) {
         if (!parameter.isEmpty() && parameter.section(u'=', 0, 0) != u"page"_s)
             kept.append(parameter);
     }
-    const QString base = u"%1/repositories/%2/%3?"_s.arg(baseUrl().toString())
-                                 .arg(repository.data.id)
-                                 .arg(collection);
+    const QString base = apiUrl().toString() + u"/repositories/"_s
+            + QString::number(repository.data.id) + u'/' + collection + u'?';
     const auto link = [&](int target, const char *rel) {
         QStringList withPage = kept;
         withPage.append(u"page=%1"_s.arg(target));
         return u"<%1%2>; rel=\"%3\""_s.arg(base, withPage.join(u'&'), QLatin1StringView(rel));
     };
     QStringList links;
+    if (m_cursorPagination) {
+        // Cursor pagination, as GitHub uses for some listings: an opaque "after" cursor, no
+        // page numbers, no "last" link, and the next link not first.
+        QStringList withoutCursor;
+        for (const QString &parameter : std::as_const(kept)) {
+            const QString name = parameter.section(u'=', 0, 0);
+            if (name != u"after"_s && name != u"before"_s)
+                withoutCursor.append(parameter);
+        }
+        const auto cursorLink = [&](const char *key, int target, const char *rel) {
+            const QString cursor = QString::fromLatin1(
+                    QUrl::toPercentEncoding(QString::fromLatin1(
+                            ("cursor:v2:" + QByteArray::number(target)).toBase64())));
+            return u"<%1%2&%3=%4>; rel=\"%5\""_s.arg(base, withoutCursor.join(u'&'),
+                                                     QLatin1StringView(key), cursor,
+                                                     QLatin1StringView(rel));
+        };
+        if (page > 1)
+            links.append(cursorLink("before", page - 1, "prev"));
+        if (page < lastPage)
+            links.append(cursorLink("after", page + 1, "next"));
+        if (!links.isEmpty())
+            answer.addHeader("link", links.join(u", "_s).toUtf8());
+        return answer;
+    }
     if (page > 1)
         links.append(link(page - 1, "prev"));
     if (page < lastPage) {
@@ -927,50 +1362,106 @@ ServerAnswer FakeGitHub::listing(const QHttpServerRequest &request,
     return answer;
 }
 
-ServerAnswer FakeGitHub::jsonAnswer(int status, const QByteArray &body) const
+FakeGitHub::Answer FakeGitHub::jsonAnswer(int status, const QByteArray &body,
+                                          Resource resource) const
 {
-    ServerAnswer answer;
+    Answer answer;
     answer.status = status;
     answer.body = body;
 
     if (status != 204 && status != 304)
         answer.addHeader("content-type", "application/json; charset=utf-8");
-    if (status >= 200 && status < 300)
+    if (status >= 200 && status < 300 && resource == Resource::Core)
         answer.addHeader("cache-control", "private, max-age=60, s-maxage=60");
-    answer.addHeader("x-github-media-type", "github.v3; format=json");
-    answer.addHeader("x-github-api-version-selected", "2022-11-28");
-    answer.addHeader("x-ratelimit-limit", QByteArray::number(rateLimit));
-    answer.addHeader("x-ratelimit-remaining",
-                     QByteArray::number(std::max(0, rateLimit - m_answeredCount)));
-    answer.addHeader("x-ratelimit-reset", QByteArray::number(m_rateLimitReset));
-    answer.addHeader("x-ratelimit-used", QByteArray::number(m_answeredCount));
-    answer.addHeader("x-ratelimit-resource", "core");
-    answer.addHeader("x-github-request-id",
-                     "0000:" + QByteArray::number(m_answeredCount, 16).rightJustified(8, '0'));
+    if (resource == Resource::Core) {
+        answer.addHeader("x-github-media-type", "github.v3; format=json");
+        answer.addHeader("x-github-api-version-selected", "2022-11-28");
+    } else {
+        answer.addHeader("x-github-media-type", "github.v4; format=json");
+    }
     return answer;
 }
 
-ServerAnswer FakeGitHub::withEtag(const QHttpServerRequest &request,
-                                  ServerAnswer answer) const
+FakeGitHub::Answer FakeGitHub::conditional(const QHttpServerRequest &request, Answer answer,
+                                           const QDateTime &lastModified) const
 {
+    // A strong ETag from the content: any change to what is served changes it.
     const QByteArray etag = '"'
             + QCryptographicHash::hash(answer.body, QCryptographicHash::Md5).toHex() + '"';
+    answer.addHeader("etag", etag);
+    answer.addHeader("last-modified", httpDate(lastModified).toLatin1());
 
-    // A conditional request whose ETag still matches gets 304 without a body, as on GitHub.
-    if (request.value("If-None-Match") == etag) {
-        ServerAnswer notModified = jsonAnswer(304, {});
-        notModified.addHeader("etag", etag);
-        return notModified;
+    // If-None-Match wins over If-Modified-Since (RFC 9110).
+    bool notModified = false;
+    const QByteArray ifNoneMatch = headerValue(request, "If-None-Match");
+    if (!ifNoneMatch.isEmpty()) {
+        notModified = etagMatches(ifNoneMatch, etag);
+    } else {
+        const QDateTime since = parseHttpDate(headerValue(request, "If-Modified-Since"));
+        notModified = since.isValid() && lastModified <= since;
     }
 
-    answer.addHeader("etag", etag);
+    // 304 without a body; ETag, Last-Modified, Cache-Control and Link stay as on the 200.
+    if (notModified) {
+        answer.status = 304;
+        answer.body.clear();
+        answer.headers.removeIf([](const auto &header) {
+            return header.first == "content-type";
+        });
+    }
     return answer;
 }
 
-ServerAnswer FakeGitHub::errorAnswer(int status, const QString &message,
-                                     const QString &documentationUrl) const
+FakeGitHub::Answer FakeGitHub::errorAnswer(int status, const QString &message,
+                                           const QString &documentationUrl,
+                                           Resource resource) const
 {
-    return jsonAnswer(status, errorBody(message, documentationUrl));
+    return jsonAnswer(status, errorBody(message, documentationUrl), resource);
+}
+
+FakeGitHub::Answer FakeGitHub::rateLimitExceeded(const QHttpServerRequest &request, int status,
+                                                 qint64 reset) const
+{
+    // GitHub names the account for a token, the address for anonymous requests.
+    const QString message = headerValue(request, "Authorization").isEmpty()
+            ? u"API rate limit exceeded for 127.0.0.1. (But here's the good news: "
+              "Authenticated requests get a higher rate limit. Check out the documentation "
+              "for more details.)"_s
+            : u"API rate limit exceeded for user ID 1."_s;
+    Answer answer = errorAnswer(status, message, rateLimitDocumentation);
+    answer.addHeader("x-ratelimit-limit", QByteArray::number(m_core->limit));
+    answer.addHeader("x-ratelimit-remaining", "0");
+    answer.addHeader("x-ratelimit-reset", QByteArray::number(reset));
+    answer.addHeader("x-ratelimit-used", QByteArray::number(m_core->limit));
+    answer.addHeader("x-ratelimit-resource", "core");
+    return answer;
+}
+
+void FakeGitHub::addRateLimitHeaders(Answer &answer, Resource resource) const
+{
+    const Quota &counter = quota(resource);
+    answer.addHeader("x-ratelimit-limit", QByteArray::number(counter.limit));
+    answer.addHeader("x-ratelimit-remaining", QByteArray::number(counter.remaining));
+    answer.addHeader("x-ratelimit-reset", QByteArray::number(counter.reset));
+    answer.addHeader("x-ratelimit-used", QByteArray::number(counter.used()));
+    answer.addHeader("x-ratelimit-resource",
+                     resource == Resource::Core ? QByteArray("core") : QByteArray("graphql"));
+}
+
+FakeGitHub::Quota &FakeGitHub::quota(Resource resource) const
+{
+    return resource == Resource::Core ? *m_core : *m_graphql;
+}
+
+// Now, to the second, or one second after `previous`: every change gets a later
+// Last-Modified, so that If-Modified-Since sees it even within one second.
+QDateTime FakeGitHub::changeTime(const QDateTime &previous) const
+{
+    QDateTime now = QDateTime::currentDateTimeUtc();
+    now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second()));
+    if (previous.isValid() && now <= previous)
+        return previous.addSecs(1);
+    return now;
 }
 
 FakeGitHub::Repository *FakeGitHub::repositoryByName(const QString &owner, const QString &name)
@@ -995,7 +1486,7 @@ FakeGitHub::Repository *FakeGitHub::repositoryById(const QString &id)
     return nullptr;
 }
 
-void FakeGitHub::send(QHttpServerResponder &&responder, const ServerAnswer &answer)
+void FakeGitHub::send(QHttpServerResponder &&responder, const Answer &answer)
 {
     answer.send(std::move(responder), m_responseDelayMs, this);
 }

@@ -1,9 +1,11 @@
-// hookme-fakegithub: serves one generated repository through the fake GitHub API on loopback,
-// for benchmarks, demos and trying hookme by hand. Runs until killed.
+// hookme-fakegithub: serves one generated repository through the fake GitHub API (REST, and
+// GraphQL user look-ups) on loopback, for benchmarks, demos and trying hookme by hand. Runs until
+// killed.
 #include "fakegithub.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QTextStream>
 
@@ -51,6 +53,17 @@ int main(int argc, char *argv[])
               u"Number of pull requests (default: issues / 4, so every 5th item is one)."_s,
               u"count"_s },
             { u"contributors"_s, u"Number of contributors."_s, u"count"_s, u"40"_s },
+            { u"api-prefix"_s,
+              u"Serve REST under this path, e.g. /api/v3 as GitHub Enterprise Server does "
+              "(GraphQL then moves to /api/graphql)."_s,
+              u"path"_s },
+            { u"rate-limit"_s,
+              u"Enforce a primary quota of this many REST requests per hour (default: 5000, "
+              "reported but not enforced)."_s,
+              u"count"_s },
+            { u"token"_s,
+              u"Answer 401 Bad credentials to requests that carry another token."_s,
+              u"token"_s },
     });
     parser.process(app);
 
@@ -69,9 +82,21 @@ int main(int argc, char *argv[])
         pullRequests = number(parser, u"pull-requests"_s, 0);
     if (!pullRequests)
         return fail(u"--pull-requests must be a whole number"_s);
+    std::optional<int> rateLimit;
+    if (parser.isSet(u"rate-limit"_s)) {
+        rateLimit = number(parser, u"rate-limit"_s, 0);
+        if (!rateLimit)
+            return fail(u"--rate-limit must be a whole number"_s);
+    }
 
     // Listen first, so that a busy port fails at once; requests wait until the data is ready.
     FakeGitHub gitHub;
+    gitHub.setApiPathPrefix(parser.value(u"api-prefix"_s));
+    if (rateLimit) {
+        gitHub.setRateLimit(*rateLimit, *rateLimit,
+                            QDateTime::currentSecsSinceEpoch() + 3600);
+    }
+    gitHub.setAcceptedToken(parser.value(u"token"_s));
     if (!gitHub.listen(quint16(*port)))
         return fail(gitHub.errorString());
 
@@ -84,11 +109,11 @@ int main(int argc, char *argv[])
     QObject::connect(&gitHub, &FakeGitHub::requestReceived, &gitHub, &FakeGitHub::clearRequests);
 
     QTextStream out(stdout);
-    out << "fake GitHub listening on " << gitHub.baseUrl().toString() << Qt::endl;
+    out << "fake GitHub listening on " << gitHub.apiUrl().toString() << Qt::endl;
     QTextStream(stderr) << "serving " << parser.value(u"owner"_s) << '/'
                         << parser.value(u"repo"_s) << " (id " << *id << "): " << *issues
                         << " issues, " << *pullRequests << " pull requests, " << *contributors
-                        << " contributors; generated in " << timer.elapsed() << " ms"
-                        << Qt::endl;
+                        << " contributors; generated in " << timer.elapsed() << " ms; GraphQL at "
+                        << gitHub.graphqlUrl().toString() << Qt::endl;
     return app.exec();
 }

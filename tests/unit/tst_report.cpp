@@ -23,6 +23,24 @@ QJsonArray parseArray(const QByteArray &json)
     return document.array();
 }
 
+// A page of GitHub's listing, reduced and appended as the collector does it.
+void appendIssuesPage(const QJsonArray &page, QList<ReportIssue> *issues)
+{
+    const std::optional<QByteArray> reduced =
+            hookme::reduceIssuesPage(QJsonDocument(page).toJson());
+    QVERIFY(reduced.has_value());
+    hookme::appendIssues(*reduced, issues);
+}
+
+void appendContributorsPage(const QJsonArray &page, QList<ReportContributor> *contributors,
+                            bool includeAnonymous = false)
+{
+    const std::optional<QByteArray> reduced =
+            hookme::reduceContributorsPage(QJsonDocument(page).toJson(), includeAnonymous);
+    QVERIFY(reduced.has_value());
+    hookme::appendContributors(*reduced, contributors);
+}
+
 } // namespace
 
 class TestReport : public QObject
@@ -52,7 +70,7 @@ void TestReport::issuesFromGitHub()
     ])");
 
     QList<ReportIssue> issues;
-    hookme::appendIssues(page, &issues);
+    appendIssuesPage(page, &issues);
     QCOMPARE(issues.size(), 3);
 
     QCOMPARE(issues.at(0).title, u"Crash on start"_s);
@@ -79,7 +97,7 @@ void TestReport::pullRequestsAreLeftOut()
     ])");
 
     QList<ReportIssue> issues;
-    hookme::appendIssues(page, &issues);
+    appendIssuesPage(page, &issues);
     QCOMPARE(issues.size(), 1);
     QCOMPARE(issues.at(0).title, u"An issue"_s);
     QCOMPARE(issues.at(0).author, std::optional<QString>(u"b"_s));
@@ -94,7 +112,7 @@ void TestReport::missingOrOddFieldsOfAnIssue()
     ])");
 
     QList<ReportIssue> issues;
-    hookme::appendIssues(page, &issues);
+    appendIssuesPage(page, &issues);
     QCOMPARE(issues.size(), 3);
     for (const ReportIssue &issue : std::as_const(issues)) {
         QVERIFY2(!issue.author.has_value(), qPrintable(issue.title));
@@ -105,9 +123,9 @@ void TestReport::missingOrOddFieldsOfAnIssue()
 void TestReport::issuesAppendAcrossPages()
 {
     QList<ReportIssue> issues;
-    hookme::appendIssues(parseArray(R"([{"title": "one", "user": null, "labels": []}])"),
+    appendIssuesPage(parseArray(R"([{"title": "one", "user": null, "labels": []}])"),
                          &issues);
-    hookme::appendIssues(parseArray(R"([{"title": "two", "user": null, "labels": []}])"),
+    appendIssuesPage(parseArray(R"([{"title": "two", "user": null, "labels": []}])"),
                          &issues);
     QCOMPARE(issues.size(), 2);
     QCOMPARE(issues.at(0).title, u"one"_s);
@@ -125,16 +143,26 @@ void TestReport::contributorsFromGitHub()
     ])");
 
     QList<ReportContributor> contributors;
-    hookme::appendContributors(page, &contributors);
+    appendContributorsPage(page, &contributors);
     QCOMPARE(contributors.size(), 2);
 
-    QCOMPARE(contributors.at(0).login, u"octocat"_s);
+    QCOMPARE(contributors.at(0).login.value_or(QString()), u"octocat"_s);
     QCOMPARE(contributors.at(0).commits, 32);
     QVERIFY(!contributors.at(0).name.has_value());  // filled in later
 
-    QCOMPARE(contributors.at(1).login, u"hubot"_s);
+    QCOMPARE(contributors.at(1).login.value_or(QString()), u"hubot"_s);
     QCOMPARE(contributors.at(1).commits, Q_INT64_C(4294967296));
     QVERIFY(!contributors.at(1).name.has_value());
+
+    // With CONTRIBUTORS_ANON, anonymous entries stay, with GitHub's name and no login.
+    QList<ReportContributor> withAnonymous;
+    appendContributorsPage(page, &withAnonymous, true);
+    QCOMPARE(withAnonymous.size(), 4);
+    QVERIFY(!withAnonymous.at(1).login.has_value());
+    QCOMPARE(withAnonymous.at(1).name.value_or(QString()), u"Someone"_s);
+    QCOMPARE(withAnonymous.at(1).commits, 5);
+    QVERIFY(!withAnonymous.at(2).login.has_value());
+    QVERIFY(!withAnonymous.at(2).name.has_value());
 }
 
 void TestReport::emptyReport()
