@@ -8,7 +8,7 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN scripts/install-deps.sh --build-only && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN scripts/build.sh build -- -DHOOKME_BUILD_TESTS=OFF \
+RUN scripts/build.sh build -- -DHOOKME_BUILD_TESTS=OFF -DHOOKME_BUILD_MONITOR=OFF \
     && cmake --install build --prefix /opt/hookme --strip
 
 # --- runtime stage: the Qt 6 / QCoro run-time libraries, CA certificates, curl, the binary.

@@ -17,11 +17,10 @@ namespace hookme {
 //   Retrying  -> Running                  (the retry became due)
 //   Running   -> Scheduled/Retrying       (only at start-up: an attempt cut off by a crash is
 //                                          run again, it does not count as an attempt)
-//   Scheduled/Retrying/Running -> Cancelled  (an operator cancelled it: DELETE /tasks/<id>;
-//                                          a running attempt stops before it delivers and
-//                                          cannot record its outcome)
-//   Failed    -> Retrying/Scheduled       (an operator retried it: POST /tasks/<id>/retry;
-//                                          Scheduled only if it never ran)
+//   Scheduled/Retrying -> Cancelled       (an operator cancelled it: DELETE /tasks/<id> or the
+//                                          monitor; a running task is refused, 409)
+//   Failed    -> Retrying                 (an operator retried it: POST /tasks/<id>/retry or
+//                                          the monitor; the stored report is delivered again)
 // Delivered and Cancelled are final. Failed is final unless an operator retries the task.
 enum class TaskState { Scheduled, Running, Retrying, Delivered, Failed, Cancelled };
 

@@ -3,6 +3,7 @@
 #include "apierror.h"
 #include "boundedtcpserver.h"
 #include "githubnames.h"
+#include "taskcommands.h"
 #include "taskintake.h"
 #include "taskstore.h"
 
@@ -112,23 +113,6 @@ ApiError storeUnavailable(const QString &detail)
     return { 503, u"store_unavailable"_s, u"the task store failed: %1"_s.arg(detail), {} };
 }
 
-// The one place where an operator's change that did not happen becomes an HTTP error.
-ApiError taskChangeError(TaskChange change, const QString &id, const QString &detail)
-{
-    switch (change) {
-    case TaskChange::NotFound:
-        return ApiError::notFound(u"no task with id \"%1\""_s.arg(id));
-    case TaskChange::WrongState:
-        return ApiError::conflict(u"invalid_state"_s, detail);
-    case TaskChange::Duplicate:
-        return ApiError::conflict(u"duplicate_task"_s, detail);
-    case TaskChange::StoreError:
-    case TaskChange::Done:
-        break;
-    }
-    return storeUnavailable(detail);
-}
-
 bool isJsonContentType(const QByteArray &contentType)
 {
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
@@ -204,11 +188,12 @@ std::optional<int> positiveInteger(const QUrlQuery &query, const QString &name, 
 
 } // namespace
 
-ApiServer::ApiServer(TaskStore *store, TaskIntake *intake, const Settings &settings,
-                     QObject *parent)
+ApiServer::ApiServer(TaskStore *store, TaskIntake *intake, TaskCommands *commands,
+                     const Settings &settings, QObject *parent)
     : QObject(parent),
       m_store(store),
       m_intake(intake),
+      m_commands(commands),
       m_settings(settings),
       m_tcpServer(new BoundedTcpServer({ maxBodyBytes }, this))
 {
@@ -318,55 +303,26 @@ QHttpServerResponse ApiServer::getTask(const QString &id)
     return jsonResponse(body);
 }
 
+// Both commands go through TaskCommands, which holds the rules and the errors, so that the
+// HTTP API and the monitor answer alike.
 QHttpServerResponse ApiServer::retryTask(const QString &id)
 {
-    QString otherId;
-    const TaskChange change =
-            m_store->requeueFailed(id, QDateTime::currentMSecsSinceEpoch(), &otherId);
-    if (change != TaskChange::Done) {
-        QString detail = m_store->lastError();
-        if (change == TaskChange::WrongState) {
-            const std::optional<Task> task = m_store->task(id);
-            detail = u"only a failed task can be retried; this one is %1"_s.arg(
-                    task ? toString(task->state) : u"gone"_s);
-        } else if (change == TaskChange::Duplicate) {
-            detail = u"task %1 for the same repository is unfinished; retry this one once it"
-                     " has ended, or use that one"_s.arg(otherId);
-        }
-        return taskChangeError(change, id, detail).toResponse();
-    }
+    const CommandOutcome outcome = m_commands->retry(id);
+    if (!outcome.ok())
+        return outcome.error.toResponse();
 
-    const std::optional<Task> task = m_store->task(id);
-    if (!task)
-        return storeUnavailable(m_store->lastError()).toResponse();
-    qCInfo(lcHttp).noquote() << u"task %1 requeued by an operator%2"_s.arg(
-            id, task->hasReport ? u"; its stored report will be delivered again"_s : QString());
-    emit tasksRequeued();
-
-    QHttpServerResponse response =
-            jsonResponse(taskJson(*task, m_settings.retryMaxAttempts + 1), StatusCode::Accepted);
+    QHttpServerResponse response = jsonResponse(
+            taskJson(*outcome.task, m_settings.retryMaxAttempts + 1), StatusCode::Accepted);
     response.setHeader("Location", "/tasks/" + id.toLatin1());
     return response;
 }
 
 QHttpServerResponse ApiServer::cancelTask(const QString &id)
 {
-    const TaskChange change = m_store->cancel(id, QDateTime::currentMSecsSinceEpoch());
-    if (change != TaskChange::Done) {
-        QString detail = m_store->lastError();
-        if (change == TaskChange::WrongState) {
-            const std::optional<Task> task = m_store->task(id);
-            detail = u"only an unfinished task can be cancelled; this one is %1"_s.arg(
-                    task ? toString(task->state) : u"gone"_s);
-        }
-        return taskChangeError(change, id, detail).toResponse();
-    }
-
-    const std::optional<Task> task = m_store->task(id);
-    if (!task)
-        return storeUnavailable(m_store->lastError()).toResponse();
-    qCInfo(lcHttp).noquote() << u"task %1 cancelled by an operator"_s.arg(id);
-    return jsonResponse(taskJson(*task, m_settings.retryMaxAttempts + 1));
+    const CommandOutcome outcome = m_commands->cancel(id);
+    if (!outcome.ok())
+        return outcome.error.toResponse();
+    return jsonResponse(taskJson(*outcome.task, m_settings.retryMaxAttempts + 1));
 }
 
 QHttpServerResponse ApiServer::listTasks(const QHttpServerRequest &request)

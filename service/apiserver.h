@@ -3,9 +3,8 @@
 //                      200 with the unfinished task it duplicates, 429 when throttled
 //   GET  /tasks        newest first; ?state=...&page=1&per_page=20
 //   GET  /tasks/{id}   one task with every attempt
-//   DELETE /tasks/{id} cancels an unfinished task (409 when it is finished)
-//   POST /tasks/{id}/retry  requeues a failed task (409 when it is not failed, or when another
-//                      unfinished task exists for the same repository)
+//   DELETE /tasks/{id} cancels a scheduled or retrying task (TaskCommands::cancel)
+//   POST /tasks/{id}/retry  requeues a failed task (TaskCommands::retry)
 //   GET  /health       liveness
 // Route handlers only read the request, call the core and map its outcome to a response.
 // Errors have the one shape that ApiError writes.
@@ -19,6 +18,7 @@
 namespace hookme {
 
 class BoundedTcpServer;
+class TaskCommands;
 class TaskIntake;
 class TaskStore;
 
@@ -30,17 +30,14 @@ public:
     // The largest accepted request body.
     static constexpr qint64 maxBodyBytes = 64 * 1024;
 
-    ApiServer(TaskStore *store, TaskIntake *intake, const Settings &settings,
-              QObject *parent = nullptr);
+    // `commands` carries out retry and cancel; the scheduler wakes on its taskChanged().
+    ApiServer(TaskStore *store, TaskIntake *intake, TaskCommands *commands,
+              const Settings &settings, QObject *parent = nullptr);
 
     // Listens on the address and port; port 0 picks a free one. Returns false on failure.
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
     QString errorString() const;
-
-signals:
-    // An operator requeued a task: it is due now.
-    void tasksRequeued();
 
 private:
     void createTask(const QHttpServerRequest &request, QHttpServerResponder &&responder);
@@ -52,6 +49,7 @@ private:
 
     TaskStore *m_store;
     TaskIntake *m_intake;
+    TaskCommands *m_commands;
     Settings m_settings;
     QHttpServer m_server;
     BoundedTcpServer *m_tcpServer;

@@ -201,7 +201,7 @@ void GitHubClient::noteRateLimits(const HttpResult &result, Reply *reply)
         m_quota.remaining = remaining;
         m_quota.limit = result.header("x-ratelimit-limit").toInt();
         m_quota.resetAtMs = result.header("x-ratelimit-reset").toLongLong() * 1000;
-        emit quotaChanged();
+        emit rateLimitObserved(m_quota.remaining, m_quota.limit, m_quota.resetAtMs);
     }
 
     if (result.status != 403 && result.status != 429) {

@@ -105,7 +105,8 @@ public:
     Quota quota() const { return m_quota; }
 
 signals:
-    void quotaChanged();
+    // The primary quota as an answer reported it (for the monitor).
+    void rateLimitObserved(qint64 remaining, qint64 limit, qint64 resetAtMs);
 
 private:
     QCoro::Task<HttpResult> send(QUrl url, QByteArray method, QByteArray body,

@@ -8,8 +8,10 @@
 #include "collectcommand.h"
 #include "datadirlock.h"
 #include "githubclient.h"
+#include "monitorserver.h"
 #include "repositorycollector.h"
 #include "settings.h"
+#include "taskcommands.h"
 #include "taskintake.h"
 #include "taskscheduler.h"
 #include "taskstore.h"
@@ -138,13 +140,38 @@ int main(int argc, char *argv[])
     TaskIntake intake(&store, *settings);
     QObject::connect(&intake, &TaskIntake::tasksCreated, &scheduler, &TaskScheduler::wake);
 
-    ApiServer api(&store, &intake, *settings);
-    QObject::connect(&api, &ApiServer::tasksRequeued, &scheduler, &TaskScheduler::wake);
+    TaskCommands commands(&store);
+    QObject::connect(&commands, &TaskCommands::taskChanged, &scheduler, &TaskScheduler::wake);
+
+    ApiServer api(&store, &intake, &commands, *settings);
     if (!api.listen(settings->listenAddress, settings->port)) {
         return fail(u"PORT: cannot listen on %1:%2: %3"_s.arg(settings->listenAddress.toString())
                             .arg(settings->port)
                             .arg(api.errorString()));
     }
+
+    // The monitor socket, and the facts it passes on (docs/monitor-protocol.md). It listens
+    // before the start-up line, so whoever waits for that line can connect at once.
+    MonitorServer monitor(&store, &commands, *settings);
+    QObject::connect(&intake, &TaskIntake::taskAccepted, &monitor,
+                     &MonitorServer::publishTaskAccepted);
+    QObject::connect(&intake, &TaskIntake::requestDeduplicated, &monitor,
+                     &MonitorServer::publishRequestDeduplicated);
+    QObject::connect(&intake, &TaskIntake::requestThrottled, &monitor,
+                     &MonitorServer::publishRequestThrottled);
+    QObject::connect(&scheduler, &TaskScheduler::attemptStarted, &monitor,
+                     &MonitorServer::publishTaskChanged);
+    QObject::connect(&scheduler, &TaskScheduler::attemptRecorded, &monitor,
+                     &MonitorServer::publishAttemptFinished);
+    QObject::connect(&commands, &TaskCommands::taskChanged, &monitor,
+                     &MonitorServer::publishTaskChanged);
+    QObject::connect(&github, &GitHubClient::rateLimitObserved, &monitor,
+                     &MonitorServer::publishRateLimit);
+    if (!monitor.listen(settings->monitorSocket)) {
+        return fail(u"MONITOR_SOCKET: cannot listen on %1: %2"_s.arg(settings->monitorSocket,
+                                                                     monitor.errorString()));
+    }
+    qCInfo(lcMain).noquote() << u"monitor socket %1"_s.arg(monitor.fullServerName());
 
     qCInfo(lcMain).noquote() << u"hookme %1 listening on %2:%3"_s.arg(
             QCoreApplication::applicationVersion(), settings->listenAddress.toString())

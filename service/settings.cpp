@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include "webhooksignature.h"
+#include "monitorsocketname.h"
 
 #include <QDir>
 
@@ -223,6 +224,15 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     }
     reader.readInteger(u"RETRY_MAX_INTERVAL"_s, 1, maxIntervalMs, &settings.retryMaxIntervalMs);
     reader.readBoolean(u"WEBHOOK_NOTIFY_FAILURES"_s, &settings.notifyFailures);
+    // The monitor finds the default from DATA_DIR the same way (common/monitorsocketname.h).
+    settings.monitorSocket = monitor::defaultSocketName(settings.dataDir);
+    if (const auto socket = reader.value(u"MONITOR_SOCKET"_s)) {
+        const QString problem = monitor::socketNameProblem(*socket);
+        if (problem.isEmpty())
+            settings.monitorSocket = *socket;
+        else
+            reader.fail(u"MONITOR_SOCKET"_s, u"%1, got %2"_s.arg(problem, quoted(*socket)));
+    }
 
     if (reader.failed()) {
         if (error)

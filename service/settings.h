@@ -47,6 +47,7 @@ struct Settings {
     int githubMaxConcurrency = 2;         // GITHUB_MAX_CONCURRENCY: GitHub requests at once
     int githubQuotaReserve = 10;          // GITHUB_QUOTA_RESERVE: left for others; no new
                                           // collection starts below it until the reset
+    QString monitorSocket;  // MONITOR_SOCKET; fromEnvironment() sets the per-DATA_DIR default
 
     QString databasePath() const;
 

@@ -29,6 +29,7 @@ struct Attempt {
     std::optional<int> httpStatus;  // of the request that decided the outcome, if any
     QString error;                  // empty on success
     QString responseBody;           // the start of the webhook's answer (at most 1 KiB of it)
+    std::optional<int> githubRequests;  // GitHub requests it made; not stored, live only
 };
 
 struct Task {

@@ -65,11 +65,30 @@ void TaskIntake::flush()
         for (qsizetype i = 0; i < batch.size(); ++i) {
             created += decisions.at(i).kind == IntakeDecision::Kind::Created ? 1 : 0;
             batch.at(i).reply(decisions.at(i));
+            announce(batch.at(i), decisions.at(i));
         }
         if (created > 0) {
             qCInfo(lcIntake) << "accepted" << created << (created == 1 ? "task" : "tasks");
             emit tasksCreated();
         }
+    }
+}
+
+void TaskIntake::announce(const Pending &request, const IntakeDecision &decision)
+{
+    switch (decision.kind) {
+    case IntakeDecision::Kind::Created:
+        emit taskAccepted(decision.task);
+        break;
+    case IntakeDecision::Kind::Deduplicated:
+        emit requestDeduplicated(request.owner, request.repository, decision.task);
+        break;
+    case IntakeDecision::Kind::Throttled:
+        emit requestThrottled(request.owner, request.repository, m_settings.maxSimultaneousJobs,
+                              decision.retryAfterSeconds);
+        break;
+    case IntakeDecision::Kind::Unavailable:
+        break;
     }
 }
 

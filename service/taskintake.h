@@ -46,6 +46,12 @@ public:
 
 signals:
     void tasksCreated();
+    // One per committed request, in arrival order, after its reply (for the monitor).
+    void taskAccepted(const hookme::Task &task);
+    void requestDeduplicated(const QString &owner, const QString &repository,
+                             const hookme::Task &existing);
+    void requestThrottled(const QString &owner, const QString &repository, int cap,
+                          qint64 retryAfterSeconds);
 
 private:
     struct Pending {
@@ -55,6 +61,7 @@ private:
     };
 
     void flush();
+    void announce(const Pending &request, const IntakeDecision &decision);
     bool decide(const QList<Pending> &batch, QList<IntakeDecision> *decisions);
     qint64 throttleRetryAfterSeconds();
 

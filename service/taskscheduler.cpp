@@ -104,6 +104,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
     qCInfo(lcScheduler).noquote() << u"task %1 (%2/%3): attempt %4 started"_s
                                              .arg(task.id, task.owner, task.repository)
                                              .arg(attempt.number);
+    emit attemptStarted(task);
 
     // A report stored by an earlier attempt is delivered again as it is.
     std::optional<QByteArray> report;
@@ -118,6 +119,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
             defer(task, *collected.rateLimitedUntilMs);
             co_return;
         }
+        attempt.githubRequests = collected.requests;
         if (!collected.reportJson) {
             attempt.outcome = AttemptOutcome::Failed;
             attempt.error = collected.failure.message;
@@ -133,9 +135,8 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
         }
     }
 
-    // An operator may have cancelled the task while it was collected: then nothing is sent.
-    // Known limitation: a delivery already on the wire when the task is cancelled is not
-    // aborted; the receiver may still get it.
+    // A task that is no longer running (TaskCommands refuses to cancel a running task, but
+    // another process on the same store could) is not delivered.
     attempt.stage = AttemptStage::Deliver;
     const std::optional<Task> current = m_store->task(task.id);
     if (current && current->state != TaskState::Running) {
@@ -244,6 +245,11 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
 
     --m_running;
     emit attemptFinished(task.id, newState);
+    // Read back rather than rebuilt, so the monitor sees every column as stored. A task still
+    // Running in the store is one whose outcome could not be stored: nothing to announce.
+    const std::optional<Task> stored = m_store->task(task.id);
+    if (stored && stored->state == newState)
+        emit attemptRecorded(*stored, attempt);
     armTimer();
 }
 

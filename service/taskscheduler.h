@@ -11,8 +11,8 @@
 // An attempt stopped by GitHub's rate limit is not a failure: the task waits for the limit's
 // end and the attempt does not count.
 //
-// A task cancelled while its attempt runs stays cancelled: the attempt stops before it
-// delivers, and an attempt that is already delivering cannot record its outcome.
+// An attempt records its outcome only while its task is still running in the store; one that
+// was moved on meanwhile is not delivered, and its outcome is dropped.
 #pragma once
 
 #include "retrypolicy.h"
@@ -51,6 +51,10 @@ public:
 signals:
     // Emitted once per attempt, after its outcome is stored.
     void attemptFinished(const QString &taskId, hookme::TaskState newState);
+    // For the monitor: a claimed task (now Running) starts an attempt; an attempt's outcome
+    // is stored, with the task as stored after it.
+    void attemptStarted(const hookme::Task &task);
+    void attemptRecorded(const hookme::Task &task, const hookme::Attempt &attempt);
 
 private:
     void armTimer(qint64 minimumDelayMs = 0);

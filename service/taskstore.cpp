@@ -523,80 +523,6 @@ bool TaskStore::finishAttempt(const QString &taskId, const Attempt &attempt, Tas
     });
 }
 
-TaskChange TaskStore::requeueFailed(const QString &taskId, qint64 nowMs, QString *otherTaskId)
-{
-    TaskChange change = TaskChange::StoreError;
-    inTransaction([&] {
-        auto current = run(u"SELECT %1 FROM tasks WHERE id = ?"_s.arg(taskColumns), { taskId });
-        if (!current)
-            return false;
-        const QList<Task> tasks = readTasks(*current);
-        if (tasks.isEmpty()) {
-            change = TaskChange::NotFound;
-            return false;
-        }
-        const Task &task = tasks.first();
-        if (task.state != TaskState::Failed) {
-            change = TaskChange::WrongState;
-            return false;
-        }
-        // The partial unique index would refuse the update; say which task is in the way.
-        if (const auto other = findUnfinished(task.owner, task.repository)) {
-            if (otherTaskId)
-                *otherTaskId = other->id;
-            change = TaskChange::Duplicate;
-            return false;
-        }
-
-        auto update = run(u"UPDATE tasks SET state ="
-                          " CASE WHEN attempts_made = 0 THEN 'scheduled' ELSE 'retrying' END,"
-                          " next_run_at = ?, updated_at = ?, finished_at = NULL,"
-                          " collect_failures = 0, delivery_failures = 0"
-                          " WHERE id = ? AND state = 'failed'"_s,
-                          { nowMs, nowMs, taskId });
-        if (!update)
-            return false;
-        if (update->numRowsAffected() != 1) {
-            change = TaskChange::WrongState;
-            return false;
-        }
-        change = TaskChange::Done;
-        return true;
-    });
-
-    // A task another process made unfinished between the check and the update.
-    if (change == TaskChange::StoreError) {
-        if (const auto task = this->task(taskId)) {
-            if (const auto other = findUnfinished(task->owner, task->repository);
-                other && other->id != taskId) {
-                if (otherTaskId)
-                    *otherTaskId = other->id;
-                change = TaskChange::Duplicate;
-            }
-        }
-    }
-    return change;
-}
-
-TaskChange TaskStore::cancel(const QString &taskId, qint64 nowMs)
-{
-    auto update = run(u"UPDATE tasks SET state = 'cancelled', next_run_at = NULL,"
-                      " finished_at = ?, updated_at = ? WHERE id = ? AND state IN %1"_s
-                              .arg(unfinishedStates),
-                      { nowMs, nowMs, taskId });
-    if (!update)
-        return TaskChange::StoreError;
-    if (update->numRowsAffected() == 1)
-        return TaskChange::Done;
-
-    auto exists = run(u"SELECT COUNT(*) FROM tasks WHERE id = ?"_s, { taskId });
-    if (!exists || !exists->next())
-        return TaskChange::StoreError;
-    const bool found = exists->value(0).toInt() > 0;
-    exists->finish();
-    return found ? TaskChange::WrongState : TaskChange::NotFound;
-}
-
 bool TaskStore::deferAttempt(const QString &taskId, qint64 untilMs, qint64 nowMs)
 {
     // Back to the state it was claimed from; the attempt does not count.
@@ -669,6 +595,96 @@ bool TaskStore::storeName(const QString &login, const std::optional<QString> &na
                " name = excluded.name, fetched_at = excluded.fetched_at"_s,
                { login.toLower(), login, nullableText(name.value_or(QString())), nowMs })
             != nullptr;
+}
+
+std::optional<QHash<TaskState, qint64>> TaskStore::countByState()
+{
+    auto query = run(u"SELECT state, COUNT(*) FROM tasks GROUP BY state"_s);
+    if (!query)
+        return std::nullopt;
+    QHash<TaskState, qint64> counts;
+    while (query->next()) {
+        if (const auto state = taskStateFromString(query->value(0).toString()))
+            counts.insert(*state, query->value(1).toLongLong());
+    }
+    query->finish();
+    return counts;
+}
+
+std::optional<ActivityCounts> TaskStore::activityPerMinute(qint64 sinceMs)
+{
+    // Integer division truncates in SQLite and PostgreSQL alike.
+    ActivityCounts counts;
+    auto created = run(u"SELECT created_at / 60000, COUNT(*) FROM tasks WHERE created_at >= ?"
+                       " GROUP BY created_at / 60000"_s,
+                       { sinceMs });
+    if (!created)
+        return std::nullopt;
+    while (created->next()) {
+        counts.created.insert(created->value(0).toLongLong() * 60'000,
+                              created->value(1).toLongLong());
+    }
+    created->finish();
+
+    auto finished = run(u"SELECT finished_at / 60000, state, COUNT(*) FROM tasks"
+                        " WHERE finished_at >= ? AND state IN ('delivered', 'failed')"
+                        " GROUP BY finished_at / 60000, state"_s,
+                        { sinceMs });
+    if (!finished)
+        return std::nullopt;
+    while (finished->next()) {
+        QMap<qint64, qint64> &series = finished->value(1).toString() == "delivered"_L1
+                ? counts.delivered
+                : counts.failed;
+        series.insert(finished->value(0).toLongLong() * 60'000, finished->value(2).toLongLong());
+    }
+    finished->finish();
+    return counts;
+}
+
+std::optional<QList<Task>> TaskStore::unfinishedTasks(int limit)
+{
+    auto query = run(u"SELECT %1 FROM tasks WHERE state IN %2"
+                     " ORDER BY CASE WHEN state = 'running' THEN 0 ELSE 1 END, next_run_at, id"
+                     " LIMIT ?"_s.arg(taskColumns, unfinishedStates),
+                     { limit });
+    if (!query)
+        return std::nullopt;
+    return readTasks(*query);
+}
+
+std::optional<QList<Task>> TaskStore::recentlyFinishedTasks(int limit)
+{
+    // COALESCE: PostgreSQL sorts NULLs first in DESC order, SQLite last.
+    auto query = run(u"SELECT %1 FROM tasks WHERE state NOT IN %2"
+                     " ORDER BY COALESCE(finished_at, updated_at) DESC, id DESC LIMIT ?"_s
+                             .arg(taskColumns, unfinishedStates),
+                     { limit });
+    if (!query)
+        return std::nullopt;
+    return readTasks(*query);
+}
+
+std::optional<int> TaskStore::cancelTask(const QString &id, qint64 nowMs)
+{
+    // The state in the WHERE clause makes this safe against a claim that came first.
+    auto update = run(u"UPDATE tasks SET state = 'cancelled', updated_at = ?, finished_at = ?,"
+                      " next_run_at = NULL WHERE id = ? AND state IN ('scheduled', 'retrying')"_s,
+                      { nowMs, nowMs, id });
+    if (!update)
+        return std::nullopt;
+    return update->numRowsAffected();
+}
+
+std::optional<int> TaskStore::retryFailedTask(const QString &id, qint64 nowMs)
+{
+    auto update = run(u"UPDATE tasks SET state = 'retrying', updated_at = ?, next_run_at = ?,"
+                      " finished_at = NULL, collect_failures = 0, delivery_failures = 0"
+                      " WHERE id = ? AND state = 'failed'"_s,
+                      { nowMs, nowMs, id });
+    if (!update)
+        return std::nullopt;
+    return update->numRowsAffected();
 }
 
 } // namespace hookme

@@ -8,6 +8,8 @@
 
 #include "task.h"
 
+#include <QHash>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -32,21 +34,19 @@ struct TaskPage {
     qint64 total = 0;  // matching tasks on every page
 };
 
-// What an operator's retry or cancel did.
-enum class TaskChange {
-    Done,        // the task was requeued (retry) or cancelled (cancel)
-    NotFound,    // no task with that id
-    WrongState,  // retry: the task is not failed; cancel: the task is finished already
-    Duplicate,   // retry: another unfinished task exists for the same repository
-    StoreError,  // the database failed; lastError() says how. Nothing changed
-};
-
 // What hookme kept of a GitHub answer, to ask again with If-None-Match.
 struct StoredResponse {
     QByteArray etag;
     QByteArray lastModified;
     QString nextLink;   // the Link rel="next" target, empty on the last page
     QByteArray content; // what hookme took from the answer, as JSON
+};
+
+// Per minute, keyed by the minute's start (ms since the epoch, a multiple of 60000).
+struct ActivityCounts {
+    QMap<qint64, qint64> created;
+    QMap<qint64, qint64> delivered;
+    QMap<qint64, qint64> failed;
 };
 
 struct CachedName {
@@ -109,17 +109,28 @@ public:
     std::optional<StoredResponse> storedResponse(const QString &cacheKey);
     bool storeResponse(const QString &cacheKey, const StoredResponse &response, qint64 nowMs);
 
-    // Operators. Retry: a Failed task becomes Retrying (Scheduled if it never ran), due at
-    // `nowMs`, with fresh retry budgets; a stored report is kept, so only the delivery is
-    // redone. `otherTaskId` names the unfinished task that blocks a Duplicate.
-    TaskChange requeueFailed(const QString &taskId, qint64 nowMs, QString *otherTaskId = nullptr);
-    // Cancel: a Scheduled, Retrying or Running task becomes Cancelled at once. An attempt that
-    // is running then cannot record its outcome (see finishAttempt).
-    TaskChange cancel(const QString &taskId, qint64 nowMs);
 
     // Display names of GitHub users, with the time they were fetched.
     std::optional<CachedName> cachedName(const QString &login, qint64 notBeforeMs);
     bool storeName(const QString &login, const std::optional<QString> &name, qint64 nowMs);
+
+    // The monitor (MonitorServer) and the operator's commands (TaskCommands).
+    // Tasks per state; a state without tasks is absent.
+    std::optional<QHash<TaskState, qint64>> countByState();
+    // Tasks created, delivered and failed per minute from `sinceMs` on.
+    std::optional<ActivityCounts> activityPerMinute(qint64 sinceMs);
+    // Unfinished tasks, running ones first, then the soonest due; at most `limit`.
+    std::optional<QList<Task>> unfinishedTasks(int limit);
+    // Finished tasks, the most recently finished first; at most `limit`.
+    std::optional<QList<Task>> recentlyFinishedTasks(int limit);
+    // A scheduled or retrying task -> cancelled. Returns the rows changed: 0 when the task
+    // is not (or no longer) in one of those states.
+    std::optional<int> cancelTask(const QString &id, qint64 nowMs);
+    // A failed task -> retrying, due at `nowMs`, with fresh retry budgets (its per-stage
+    // failure counts start again; its history and stored report stay). Returns the rows
+    // changed: 0 when the task is not (or no longer) failed. Fails (nothing) when another unfinished task exists for the
+    // repository: the unique index allows one.
+    std::optional<int> retryFailedTask(const QString &id, qint64 nowMs);
 
 private:
     // Reused statements are prepared once and kept; one-off ones (pragmas, schema changes)

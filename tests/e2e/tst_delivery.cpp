@@ -102,7 +102,7 @@ private slots:
     void operatorRetryRedeliversTheStoredReport();
     void retryConflictsWithAnUnfinishedTask();
     void cancelAScheduledTask();
-    void cancelARunningTaskDeliversNothing();
+    void cancelARunningTaskIsRefused();
     void notifiesAFailedTask();
     void malformedSecretStopsStartUp();
 
@@ -442,9 +442,9 @@ void tst_Delivery::operatorRetryRedeliversTheStoredReport()
     // A task that is not failed cannot be retried, an unknown one is not found.
     const HttpAnswer again = call(hookme, "POST", u"/tasks/%1/retry"_s.arg(id));
     QCOMPARE(again.status, 409);
-    QCOMPARE(again.json()["error"_L1]["code"_L1].toString(), u"invalid_state"_s);
+    QCOMPARE(again.json()["error"_L1]["code"_L1].toString(), u"task_not_failed"_s);
     QCOMPARE(again.json()["error"_L1]["message"_L1].toString(),
-             u"only a failed task can be retried; this one is delivered"_s);
+             u"task %1 is delivered; only a failed task can be retried"_s.arg(id));
     const HttpAnswer unknown = call(hookme, "POST", u"/tasks/no-such-task/retry"_s);
     QCOMPARE(unknown.status, 404);
     QCOMPARE(unknown.json()["error"_L1]["code"_L1].toString(), u"not_found"_s);
@@ -474,18 +474,20 @@ void tst_Delivery::retryConflictsWithAnUnfinishedTask()
     QCOMPARE(conflict.header("Content-Type"), "application/json");
     const QJsonObject error = conflict.json().value("error"_L1).toObject();
     QCOMPARE(error.value("status"_L1).toInt(), 409);
-    QCOMPARE(error.value("code"_L1).toString(), u"duplicate_task"_s);
+    QCOMPARE(error.value("code"_L1).toString(), u"repository_busy"_s);
     QVERIFY2(error.value("message"_L1).toString().contains(runningId),
              qPrintable(error.value("message"_L1).toString()));
     QCOMPARE(stateOf(hookme, failedId), u"failed"_s);  // nothing changed
 
-    // Once the other task has ended (here: cancelled), the retry goes through.
-    QCOMPARE(call(hookme, "DELETE", u"/tasks/%1"_s.arg(runningId)).status, 200);
-    QCOMPARE(call(hookme, "POST", u"/tasks/%1/retry"_s.arg(failedId)).status, 202);
+    // The running task cannot be cancelled either; once it has ended, the retry goes through.
+    const HttpAnswer running = call(hookme, "DELETE", u"/tasks/%1"_s.arg(runningId));
+    QCOMPARE(running.status, 409);
+    QCOMPARE(running.json()["error"_L1]["code"_L1].toString(), u"task_running"_s);
     m_github->setResponseDelay(0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, runningId), u"failed"_s, 15'000);
+    QCOMPARE(call(hookme, "POST", u"/tasks/%1/retry"_s.arg(failedId)).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, failedId), u"failed"_s, 15'000);
     QCOMPARE(taskById(hookme, failedId).value("attempts_made"_L1).toInt(), 2);
-    QCOMPARE(stateOf(hookme, runningId), u"cancelled"_s);
 }
 
 void tst_Delivery::cancelAScheduledTask()
@@ -504,7 +506,7 @@ void tst_Delivery::cancelAScheduledTask()
     // A finished task cannot be cancelled; an unknown one is not found.
     const HttpAnswer again = call(hookme, "DELETE", u"/tasks/%1"_s.arg(id));
     QCOMPARE(again.status, 409);
-    QCOMPARE(again.json()["error"_L1]["code"_L1].toString(), u"invalid_state"_s);
+    QCOMPARE(again.json()["error"_L1]["code"_L1].toString(), u"task_finished"_s);
     QCOMPARE(call(hookme, "DELETE", u"/tasks/no-such-task"_s).status, 404);
 
     const HttpAnswer wrongMethod = call(hookme, "PUT", u"/tasks/%1"_s.arg(id));
@@ -516,7 +518,7 @@ void tst_Delivery::cancelAScheduledTask()
     QCOMPARE(m_github->requestCount(), 0);
 }
 
-void tst_Delivery::cancelARunningTaskDeliversNothing()
+void tst_Delivery::cancelARunningTaskIsRefused()
 {
     m_github->setResponseDelay(800);
     HookmeProcess hookme(m_dataDir->path(), settings());
@@ -525,22 +527,15 @@ void tst_Delivery::cancelARunningTaskDeliversNothing()
     QTRY_COMPARE_WITH_TIMEOUT(m_github->requestCount(), 1, 10'000);  // mid-collection
     QCOMPARE(stateOf(hookme, id), u"running"_s);
 
-    const HttpAnswer cancelled = call(hookme, "DELETE", u"/tasks/%1"_s.arg(id));
-    QCOMPARE(cancelled.status, 200);
-    QCOMPARE(cancelled.json().value("state"_L1).toString(), u"cancelled"_s);
-
-    // The attempt runs to the end of its collection, then stops before delivering.
-    QTRY_VERIFY_WITH_TIMEOUT(hookme.output().contains(
-                                     u"task %1 is cancelled: attempt 1 stops before delivering"_s
-                                             .arg(id)),
-                             15'000);
-    QCOMPARE(m_receiver->deliveryCount(), 0);
-    const QJsonObject task = taskById(hookme, id);
-    QCOMPARE(task.value("state"_L1).toString(), u"cancelled"_s);
-    QCOMPARE(task.value("attempts_made"_L1).toInt(), 0);
-    // No further attempt either.
-    QTest::qWait(300);
-    QCOMPARE(m_github->requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
+    // An attempt under way is not cut off: the task goes on and is delivered.
+    const HttpAnswer refused = call(hookme, "DELETE", u"/tasks/%1"_s.arg(id));
+    QCOMPARE(refused.status, 409);
+    QCOMPARE(refused.json()["error"_L1]["code"_L1].toString(), u"task_running"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
+    QCOMPARE(m_receiver->deliveryCount(), 1);
+    const HttpAnswer finished = call(hookme, "DELETE", u"/tasks/%1"_s.arg(id));
+    QCOMPARE(finished.status, 409);
+    QCOMPARE(finished.json()["error"_L1]["code"_L1].toString(), u"task_finished"_s);
 }
 
 void tst_Delivery::notifiesAFailedTask()

@@ -4,6 +4,7 @@
 #include "settings.h"
 #include "testprinters.h"
 
+#include <QDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -75,6 +76,10 @@ private slots:
     void deliverySettingErrors();
     void webhookSecretNeverInTheError_data();
     void webhookSecretNeverInTheError();
+    void monitorSocketDefaultsToTheDataDirectory();
+    void monitorSocketParsed();
+    void malformedMonitorSocket_data();
+    void malformedMonitorSocket();
 };
 
 void TestSettings::defaults()
@@ -518,6 +523,59 @@ void TestSettings::webhookSecretNeverInTheError()
     QVERIFY2(!error.contains(u"czNjcjN0"_s), qPrintable(error));
     QVERIFY2(!error.contains(u"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s), qPrintable(error));
     QVERIFY2(!error.contains(u'\n'), qPrintable(error));
+}
+
+void TestSettings::monitorSocketDefaultsToTheDataDirectory()
+{
+    const auto defaults = Settings::fromEnvironment(environmentWith(), nullptr);
+    QVERIFY(defaults);
+    QCOMPARE(defaults->monitorSocket, QDir(u"data"_s).absoluteFilePath(u"monitor.sock"_s));
+
+    const auto elsewhere = Settings::fromEnvironment(
+            environmentWith({ { u"DATA_DIR"_s, u"/var/lib/hookme"_s },
+                              { u"MONITOR_SOCKET"_s, u"  "_s } }),
+            nullptr);
+    QVERIFY(elsewhere);
+    QCOMPARE(elsewhere->monitorSocket, u"/var/lib/hookme/monitor.sock"_s);
+}
+
+void TestSettings::monitorSocketParsed()
+{
+    for (const QString &name : { u"hookme-monitor"_s, u"/run/hookme/monitor.sock"_s }) {
+        QString error;
+        const auto settings = Settings::fromEnvironment(
+                environmentWith({ { u"MONITOR_SOCKET"_s, name } }), &error);
+        QVERIFY2(settings, qPrintable(error));
+        QCOMPARE(settings->monitorSocket, name);
+    }
+}
+
+void TestSettings::malformedMonitorSocket_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("directory") << u"/run/hookme/"_s
+                               << u"MONITOR_SOCKET must name a socket file, not a directory,"
+                                  " got \"/run/hookme/\""_s;
+    QTest::newRow("control character")
+            << u"mon\u0001itor"_s
+            << u"MONITOR_SOCKET must not contain control characters, got \"mon\\u0001itor\""_s;
+    const QString tooLong = u"/run/"_s + QString(100, u'm');
+    QTest::newRow("too long") << tooLong
+                              << u"MONITOR_SOCKET is too long for a local socket: its path has"
+                                 " 105 bytes, at most 100 fit, got \"%1\""_s.arg(tooLong);
+}
+
+void TestSettings::malformedMonitorSocket()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, error);
+
+    QString actual;
+    QVERIFY(!Settings::fromEnvironment(environmentWith({ { u"MONITOR_SOCKET"_s, value } }),
+                                       &actual));
+    QCOMPARE(actual, error);
 }
 
 QTEST_GUILESS_MAIN(TestSettings)

@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,7 +19,6 @@ using hookme::AttemptOutcome;
 using hookme::AttemptStage;
 using hookme::NewTask;
 using hookme::Task;
-using hookme::TaskChange;
 using hookme::TaskState;
 using hookme::TaskStore;
 
@@ -148,12 +148,14 @@ private slots:
     void attemptKeepsTheResponseBody();
     void deliveredTaskDropsItsReport();
     void largeReportRoundTrip();
-    void requeueFailedTask();
-    void requeueRefusals();
-    void requeueRefusesADuplicate();
-    void cancelUnfinishedTasks_data();
-    void cancelUnfinishedTasks();
-    void cancelRefusals();
+    void retryResetsTheRetryBudgets();
+    void countByState();
+    void activityPerMinute();
+    void unfinishedTasksRunningFirstThenSoonestDue();
+    void recentlyFinishedTasksNewestFirst();
+    void cancelTaskOnlyWhenScheduledOrRetrying();
+    void retryFailedTaskOnlyWhenFailed();
+    void retryFailedTaskRefusedWhileTheRepositoryIsBusy();
 
 private:
     QString databasePath() const { return m_directory->filePath(u"data/hookme.db"_s); }
@@ -802,26 +804,37 @@ void TestTaskStore::finishAttemptAppliesOnlyWhileRunning()
 {
     QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
     QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
-    QCOMPARE(m_store->cancel(taskId(1), 1'100), TaskChange::Done);
+    bool notRunning = true;
+    QVERIFY(m_store->finishAttempt(
+            taskId(1), attempt(1, AttemptStage::Deliver, AttemptOutcome::Retry, 500, u"x"_s, 1'100),
+            TaskState::Retrying, 1'200, &notRunning));
+    QVERIFY(!notRunning);
 
-    // The attempt that was running ends after the cancel: it changes nothing.
+    // The task is no longer running: a second outcome for it is refused and changes nothing,
+    // and the caller can tell that from a database failure.
     QVERIFY(!m_store->finishAttempt(
             taskId(1),
-            attempt(1, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 1'500),
-            TaskState::Delivered, std::nullopt));
+            attempt(2, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 1'500),
+            TaskState::Delivered, std::nullopt, &notRunning));
+    QVERIFY(notRunning);
     QVERIFY(m_store->lastError().contains(u"not running"_s));
     const Task task = *m_store->task(taskId(1));
-    COMPARE_NAMES(task.state, TaskState::Cancelled);
-    QCOMPARE(task.attemptsMade, 0);
-    QCOMPARE(task.finishedAtMs, std::optional<qint64>(1'100));
-    QCOMPARE(m_store->attempts(taskId(1))->size(), 0);
+    COMPARE_NAMES(task.state, TaskState::Retrying);
+    QCOMPARE(task.attemptsMade, 1);
+    QCOMPARE(m_store->attempts(taskId(1))->size(), 1);
 
-    // Nor can a task that is merely scheduled take an outcome.
+    // Nor can a task that was cancelled, or is merely scheduled, take an outcome.
     QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"other"_s, 100, 90'000)));
     QVERIFY(!m_store->finishAttempt(
             taskId(2), attempt(1, AttemptStage::Collect, AttemptOutcome::Retry, 502, u"x"_s, 1'600),
-            TaskState::Retrying, 2'000));
+            TaskState::Retrying, 2'000, &notRunning));
+    QVERIFY(notRunning);
     COMPARE_NAMES(m_store->task(taskId(2))->state, TaskState::Scheduled);
+    QCOMPARE(m_store->cancelTask(taskId(2), 1'700), std::optional<int>(1));
+    QVERIFY(!m_store->finishAttempt(
+            taskId(2), attempt(1, AttemptStage::Collect, AttemptOutcome::Retry, 502, u"x"_s, 1'800),
+            TaskState::Retrying, 2'000));
+    COMPARE_NAMES(m_store->task(taskId(2))->state, TaskState::Cancelled);
     QCOMPARE(m_store->attempts(taskId(2))->size(), 0);
 }
 
@@ -919,7 +932,7 @@ void TestTaskStore::largeReportRoundTrip()
     QCOMPARE(m_store->report(taskId(1)), std::optional<QByteArray>(json));
 }
 
-void TestTaskStore::requeueFailedTask()
+void TestTaskStore::retryResetsTheRetryBudgets()
 {
     QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
     QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
@@ -930,108 +943,160 @@ void TestTaskStore::requeueFailedTask()
             TaskState::Failed, std::nullopt));
     QCOMPARE(m_store->task(taskId(1))->deliveryFailures, 1);
 
-    QCOMPARE(m_store->requeueFailed(taskId(1), 5'000), TaskChange::Done);
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'000), std::optional<int>(1));
     const Task task = *m_store->task(taskId(1));
     COMPARE_NAMES(task.state, TaskState::Retrying);
-    QCOMPARE(task.nextRunAtMs, std::optional<qint64>(5'000));
-    QCOMPARE(task.updatedAtMs, 5'000);
-    QCOMPARE(task.finishedAtMs, std::nullopt);
-    QCOMPARE(task.attemptsMade, 1);  // the history stays
+    QCOMPARE(task.attemptsMade, 1);     // the history stays
     QCOMPARE(task.collectFailures, 0);  // the budgets are fresh
     QCOMPARE(task.deliveryFailures, 0);
-    QCOMPARE(task.hasReport, true);  // only the delivery is redone
+    QCOMPARE(task.hasReport, true);     // only the delivery is redone
     QCOMPARE(task.lastError, u"down"_s);
-    QCOMPARE(m_store->nextDueAtMs(), std::optional<qint64>(5'000));
-    QCOMPARE(m_store->countUnfinished(), std::optional<qint64>(1));
 
-    // The next attempt is number 2.
+    // The next attempt is number 2, and delivers the stored report.
     QCOMPARE(idsOf(m_store->claimDue(5'000, 1)), QStringList { taskId(1) });
+    QCOMPARE(m_store->report(taskId(1)), std::optional<QByteArray>("{\"user\":\"octo\"}"));
     QVERIFY(m_store->finishAttempt(
             taskId(1), attempt(2, AttemptStage::Deliver, AttemptOutcome::Succeeded, 204, {}, 5'100),
             TaskState::Delivered, std::nullopt));
     QCOMPARE(m_store->attempts(taskId(1))->size(), 2);
 }
 
-void TestTaskStore::requeueRefusals()
-{
-    QCOMPARE(m_store->requeueFailed(taskId(9), 1'000), TaskChange::NotFound);
+namespace {
 
-    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"a"_s, 100, 1'000)));
-    QCOMPARE(m_store->requeueFailed(taskId(1), 1'000), TaskChange::WrongState);  // scheduled
+// Counts by state name, so that a failure shows them.
+QMap<QString, qint64> named(const QHash<TaskState, qint64> &counts)
+{
+    QMap<QString, qint64> result;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        result.insert(hookme::toString(it.key()), it.value());
+    return result;
+}
+
+} // namespace
+
+void TestTaskStore::countByState()
+{
+    QCOMPARE(named(*m_store->countByState()), (QMap<QString, qint64> {}));
+
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 4'000)));
     bringTo(taskId(1), TaskState::Delivered);
-    QCOMPARE(m_store->requeueFailed(taskId(1), 2'000), TaskChange::WrongState);
-    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Delivered);
-
-    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"b"_s, 100, 90'000)));
-    QCOMPARE(m_store->cancel(taskId(2), 1'000), TaskChange::Done);
-    QCOMPARE(m_store->requeueFailed(taskId(2), 2'000), TaskChange::WrongState);
-    COMPARE_NAMES(m_store->task(taskId(2))->state, TaskState::Cancelled);
-}
-
-void TestTaskStore::requeueRefusesADuplicate()
-{
-    QVERIFY(m_store->insertTask(newTask(1, u"Octo"_s, u"Repo"_s, 100, 1'000)));
-    bringTo(taskId(1), TaskState::Failed);
-    // A new request for the same repository came in meanwhile.
-    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"REPO"_s, 2'000, 90'000)));
-
-    QString other;
-    QCOMPARE(m_store->requeueFailed(taskId(1), 3'000, &other), TaskChange::Duplicate);
-    QCOMPARE(other, taskId(2));
-    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Failed);
-
-    // Once that one has ended, the retry goes through.
-    QCOMPARE(m_store->cancel(taskId(2), 4'000), TaskChange::Done);
-    QCOMPARE(m_store->requeueFailed(taskId(1), 5'000), TaskChange::Done);
-    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Retrying);
-}
-
-void TestTaskStore::cancelUnfinishedTasks_data()
-{
-    QTest::addColumn<TaskState>("state");
-    QTest::newRow("scheduled") << TaskState::Scheduled;
-    QTest::newRow("running") << TaskState::Running;
-    QTest::newRow("retrying") << TaskState::Retrying;
-}
-
-void TestTaskStore::cancelUnfinishedTasks()
-{
-    QFETCH(TaskState, state);
-
-    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
-    if (state != TaskState::Scheduled)
-        bringTo(taskId(1), state);
-
-    QCOMPARE(m_store->cancel(taskId(1), 7'000), TaskChange::Done);
-    const Task task = *m_store->task(taskId(1));
-    COMPARE_NAMES(task.state, TaskState::Cancelled);
-    QCOMPARE(task.finishedAtMs, std::optional<qint64>(7'000));
-    QCOMPARE(task.updatedAtMs, 7'000);
-    QCOMPARE(task.nextRunAtMs, std::nullopt);
-    QCOMPARE(m_store->nextDueAtMs(), std::nullopt);
-    QCOMPARE(m_store->claimDue(100'000, 10).size(), 0);
-    QCOMPARE(m_store->countUnfinished(), std::optional<qint64>(0));
-    // The repository is free for a new task.
-    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"repo"_s, 8'000, 9'000)));
-}
-
-void TestTaskStore::cancelRefusals()
-{
-    QCOMPARE(m_store->cancel(taskId(9), 1'000), TaskChange::NotFound);
-
-    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"a"_s, 100, 1'000)));
-    bringTo(taskId(1), TaskState::Delivered);
-    QCOMPARE(m_store->cancel(taskId(1), 2'000), TaskChange::WrongState);
-    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Delivered);
-
-    QVERIFY(m_store->insertTask(newTask(2, u"octo"_s, u"b"_s, 100, 3'000)));
     bringTo(taskId(2), TaskState::Failed);
-    QCOMPARE(m_store->cancel(taskId(2), 4'000), TaskChange::WrongState);
+    bringTo(taskId(3), TaskState::Running);
 
-    QVERIFY(m_store->insertTask(newTask(3, u"octo"_s, u"c"_s, 100, 90'000)));
-    QCOMPARE(m_store->cancel(taskId(3), 5'000), TaskChange::Done);
-    QCOMPARE(m_store->cancel(taskId(3), 6'000), TaskChange::WrongState);
-    QCOMPARE(m_store->task(taskId(3))->finishedAtMs, std::optional<qint64>(5'000));
+    QCOMPARE(named(*m_store->countByState()),
+             (QMap<QString, qint64> { { u"delivered"_s, 1 }, { u"failed"_s, 1 },
+                                      { u"running"_s, 1 }, { u"scheduled"_s, 1 } }));
+}
+
+void TestTaskStore::activityPerMinute()
+{
+    // Minute 5 is before the window; minutes 10, 11 and 12 are in it.
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"old"_s, 300'000, 300'500)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"a"_s, 600'005, 660'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"b"_s, 659'999, 720'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"c"_s, 660'000, 900'000)));
+    bringTo(taskId(1), TaskState::Delivered);  // at 300'510
+    bringTo(taskId(2), TaskState::Delivered);  // at 660'010
+    bringTo(taskId(3), TaskState::Failed);     // at 720'010
+
+    const std::optional<hookme::ActivityCounts> counts = m_store->activityPerMinute(600'000);
+    QVERIFY(counts);
+    QCOMPARE(counts->created, (QMap<qint64, qint64> { { 600'000, 2 }, { 660'000, 1 } }));
+    QCOMPARE(counts->delivered, (QMap<qint64, qint64> { { 660'000, 1 } }));
+    QCOMPARE(counts->failed, (QMap<qint64, qint64> { { 720'000, 1 } }));
+}
+
+void TestTaskStore::unfinishedTasksRunningFirstThenSoonestDue()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 5'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 1'000)));
+    bringTo(taskId(4), TaskState::Delivered);
+    bringTo(taskId(3), TaskState::Running);
+
+    QCOMPARE(idsOf(*m_store->unfinishedTasks(10)),
+             (QStringList { taskId(3), taskId(2), taskId(1) }));
+    QCOMPARE(idsOf(*m_store->unfinishedTasks(2)), (QStringList { taskId(3), taskId(2) }));
+}
+
+void TestTaskStore::recentlyFinishedTasksNewestFirst()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 3'000)));
+    QVERIFY(m_store->insertTask(newTask(4, u"o"_s, u"d"_s, 100, 4'000)));
+    bringTo(taskId(1), TaskState::Delivered);  // finished at 1'010
+    bringTo(taskId(2), TaskState::Failed);     // at 2'010
+    QCOMPARE(m_store->cancelTask(taskId(3), 2'500), std::optional<int>(1));
+
+    QCOMPARE(idsOf(*m_store->recentlyFinishedTasks(10)),
+             (QStringList { taskId(3), taskId(2), taskId(1) }));
+    QCOMPARE(idsOf(*m_store->recentlyFinishedTasks(2)), (QStringList { taskId(3), taskId(2) }));
+}
+
+void TestTaskStore::cancelTaskOnlyWhenScheduledOrRetrying()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 2'000)));
+    QVERIFY(m_store->insertTask(newTask(3, u"o"_s, u"c"_s, 100, 2'200)));
+    bringTo(taskId(1), TaskState::Retrying);  // due again at 1'500
+    bringTo(taskId(1), TaskState::Delivered);
+    bringTo(taskId(2), TaskState::Retrying);
+    bringTo(taskId(3), TaskState::Running);
+
+    QCOMPARE(m_store->cancelTask(taskId(2), 9'000), std::optional<int>(1));
+    const Task cancelled = *m_store->task(taskId(2));
+    COMPARE_NAMES(cancelled.state, TaskState::Cancelled);
+    QCOMPARE(cancelled.finishedAtMs, std::optional<qint64>(9'000));
+    QCOMPARE(cancelled.updatedAtMs, 9'000);
+    QCOMPARE(cancelled.nextRunAtMs, std::nullopt);
+    QCOMPARE(cancelled.attemptsMade, 1);
+
+    QCOMPARE(m_store->cancelTask(taskId(2), 9'100), std::optional<int>(0));  // cancelled
+    QCOMPARE(m_store->cancelTask(taskId(1), 9'100), std::optional<int>(0));  // delivered
+    QCOMPARE(m_store->cancelTask(taskId(3), 9'100), std::optional<int>(0));  // running
+    QCOMPARE(m_store->cancelTask(taskId(99), 9'100), std::optional<int>(0));
+    COMPARE_NAMES(m_store->task(taskId(3))->state, TaskState::Running);
+    QCOMPARE(m_store->nextDueAtMs(), std::nullopt);
+
+    // A cancelled task no longer holds its repository.
+    QVERIFY(m_store->insertTask(newTask(4, u"O"_s, u"B"_s)));
+}
+
+void TestTaskStore::retryFailedTaskOnlyWhenFailed()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"o"_s, u"a"_s, 100, 1'000)));
+    QVERIFY(m_store->insertTask(newTask(2, u"o"_s, u"b"_s, 100, 6'000)));
+    bringTo(taskId(1), TaskState::Failed);
+
+    QCOMPARE(m_store->retryFailedTask(taskId(2), 5'000), std::optional<int>(0));  // scheduled
+    QCOMPARE(m_store->retryFailedTask(taskId(99), 5'000), std::optional<int>(0));
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'000), std::optional<int>(1));
+
+    const Task retried = *m_store->task(taskId(1));
+    COMPARE_NAMES(retried.state, TaskState::Retrying);
+    QCOMPARE(retried.nextRunAtMs, std::optional<qint64>(5'000));
+    QCOMPARE(retried.updatedAtMs, 5'000);
+    QCOMPARE(retried.finishedAtMs, std::nullopt);
+    QCOMPARE(retried.attemptsMade, 1);
+    QCOMPARE(retried.lastError, u"boom"_s);
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'100), std::optional<int>(0));
+    QCOMPARE(idsOf(m_store->claimDue(5'000, 1)), QStringList { taskId(1) });
+}
+
+void TestTaskStore::retryFailedTaskRefusedWhileTheRepositoryIsBusy()
+{
+    QVERIFY(m_store->insertTask(newTask(1, u"octo"_s, u"repo"_s, 100, 1'000)));
+    bringTo(taskId(1), TaskState::Failed);
+    QVERIFY(m_store->insertTask(newTask(2, u"OCTO"_s, u"Repo"_s, 2'000, 3'000)));
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"statement failed: UPDATE tasks"_s));
+    QCOMPARE(m_store->retryFailedTask(taskId(1), 5'000), std::nullopt);
+    COMPARE_NAMES(m_store->task(taskId(1))->state, TaskState::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestTaskStore)

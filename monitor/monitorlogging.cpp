@@ -1,0 +1,3 @@
+#include "monitorlogging.h"
+
+Q_LOGGING_CATEGORY(lcMonitorApp, "hookme.monitorapp", QtInfoMsg)
