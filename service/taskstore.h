@@ -128,8 +128,8 @@ public:
     std::optional<int> cancelTask(const QString &id, qint64 nowMs);
     // A failed task -> retrying, due at `nowMs`, with fresh retry budgets (its per-stage
     // failure counts start again; its history and stored report stay). Returns the rows
-    // changed: 0 when the task is not (or no longer) failed. Fails (nothing) when another unfinished task exists for the
-    // repository: the unique index allows one.
+    // changed: 0 when the task is not (or no longer) failed. Fails (nothing) when another
+    // unfinished task exists for the repository: the unique index allows one.
     std::optional<int> retryFailedTask(const QString &id, qint64 nowMs);
 
 private:
