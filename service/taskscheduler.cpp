@@ -144,6 +144,7 @@ QCoro::Task<> TaskScheduler::runAttempt(Task task)
                                                  .arg(task.id, toString(current->state))
                                                  .arg(attempt.number);
         --m_running;
+        emit attemptFinished(task.id, current->state);
         armTimer();
         co_return;
     }
@@ -233,9 +234,11 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
                     return true;
                 }
                 if (notRunning) {
-                    // Cancelled by an operator during the attempt: nothing to store.
+                    // Moved on meanwhile (not through TaskCommands, which leaves a running
+                    // task alone): there is nothing to store.
                     qCInfo(lcScheduler).noquote()
-                            << u"task %1 was cancelled during attempt %2; its outcome is dropped"_s
+                            << u"task %1 is no longer running after attempt %2; its outcome is"
+                               " dropped"_s
                                        .arg(task.id)
                                        .arg(attempt.number);
                     return true;
