@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QNetworkReply>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -105,6 +106,7 @@ private slots:
     void cancelARunningTaskIsRefused();
     void notifiesAFailedTask();
     void malformedSecretStopsStartUp();
+    void manyTasksAtOnceAllDelivered();
 
 private:
     QMap<QString, QString> settings(const QMap<QString, QString> &overrides = {}) const;
@@ -587,6 +589,35 @@ void tst_Delivery::malformedSecretStopsStartUp()
     QCOMPARE(output, "hookme: WEBHOOK_SECRET must be in the format whsec_<base64>; the secret is"
                      " not (the value is not shown)\n");
     QVERIFY(!output.contains("my-raw-webhook-secret-value"));
+}
+
+void tst_Delivery::manyTasksAtOnceAllDelivered()
+{
+    // Many attempts at once, more than GitHub requests allowed at once: attempts queue for a
+    // request slot while others end together. (Waiting for the slot through a queued signal
+    // once resumed a coroutine that had moved on, and hookme crashed.)
+    constexpr int taskCount = 80;
+    for (int i = 0; i < taskCount; ++i) {
+        FakeRepository repository = makeRepository(u"octo-org"_s, u"many-%1"_s.arg(i), 2);
+        repository.id = 5000 + i;
+        m_github->addRepository(repository);
+    }
+    HookmeProcess hookme(m_dataDir->path(),
+                         settings({ { u"SCHEDULE_INTERVAL"_s, u"1000"_s },
+                                    { u"WORKER_CONCURRENCY"_s, u"32"_s },
+                                    { u"GITHUB_MAX_CONCURRENCY"_s, u"2"_s },
+                                    { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) } }));
+    QVERIFY(hookme.start());
+    for (int i = 0; i < taskCount; ++i)
+        QCOMPARE(hookme.submit(u"octo-org"_s, u"many-%1"_s.arg(i)).status, 202);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveryCount(), taskCount, 30'000);
+    QTRY_COMPARE(hookme.get(u"/tasks?state=delivered"_s).json()["total"_L1].toInt(), taskCount);
+    QSet<QByteArray> ids;
+    for (const WebhookReceiver::Delivery &delivery : m_receiver->deliveries())
+        ids.insert(delivery.header("webhook-id"));
+    QCOMPARE(ids.size(), taskCount);  // one message per task, each with its own id
+    verifySignature(m_receiver->deliveries().last(), secretA);
 }
 
 QTEST_GUILESS_MAIN(tst_Delivery)
