@@ -42,6 +42,10 @@ QJsonObject toJson(const TaskInfo &task)
     };
     if (task.waitingUntilMs)
         object.insert(u"waiting_until"_s, timestampText(*task.waitingUntilMs));
+    if (task.githubRequests)
+        object.insert(u"github_requests"_s, *task.githubRequests);
+    if (task.githubQuotaRequests)
+        object.insert(u"github_quota_requests"_s, *task.githubQuotaRequests);
     return object;
 }
 
@@ -376,7 +380,9 @@ bool read(const QJsonObject &object, const QString &path, QString *problem, Task
             && fields.integer(u"attempts_made"_s, &task->attemptsMade)
             && fields.integer(u"max_attempts"_s, &task->maxAttempts)
             && fields.text(u"last_error"_s, &task->lastError, true)
-            && fields.optionalTime(u"waiting_until"_s, &task->waitingUntilMs);
+            && fields.optionalTime(u"waiting_until"_s, &task->waitingUntilMs)
+            && fields.optionalInteger(u"github_requests"_s, &task->githubRequests)
+            && fields.optionalInteger(u"github_quota_requests"_s, &task->githubQuotaRequests);
 }
 
 bool read(const QJsonObject &object, const QString &path, QString *problem, AttemptInfo *attempt)

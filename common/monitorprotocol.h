@@ -46,7 +46,9 @@ struct TaskInfo {
     std::optional<qint64> nextRunAtMs;
     std::optional<qint64> finishedAtMs;
     QString lastError;                     // empty: none ("last_error": null)
-    std::optional<qint64> waitingUntilMs;  // waiting for GitHub's rate limit; often absent
+    std::optional<qint64> waitingUntilMs;  // waiting for GitHub's rate limit until then
+    std::optional<int> githubRequests;       // GitHub requests made for it, all attempts
+    std::optional<int> githubQuotaRequests;  // of those, the ones that counted against the quota
 
     bool operator==(const TaskInfo &) const = default;
 };

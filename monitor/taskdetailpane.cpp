@@ -72,11 +72,16 @@ TaskDetailPane::TaskDetailPane(QWidget *parent)
     m_nextRun = addField(u"next-run"_s);
     m_finished = addField(u"finished"_s);
     m_attemptCount = addField(u"attempts"_s);
+    m_githubRequests = addField(u"github-requests"_s);
+    m_githubRequests->setToolTip(u"GitHub requests made for this task over all its attempts,"
+                                 " and how many of them counted against the quota (answers"
+                                 " to conditional requests that had not changed do not)"_s);
     form->addRow(u"State:"_s, m_state);
     form->addRow(u"Accepted:"_s, m_created);
     form->addRow(u"Next run:"_s, m_nextRun);
     form->addRow(u"Finished:"_s, m_finished);
     form->addRow(u"Attempts:"_s, m_attemptCount);
+    form->addRow(u"GitHub requests:"_s, m_githubRequests);
     layout->addLayout(form);
 
     layout->addWidget(sectionTitle(u"Last error"_s, page));
@@ -226,6 +231,12 @@ void TaskDetailPane::render()
                                                    task.state == TaskState::Running
                                                            ? u"is running"_s
                                                            : u"comes next"_s));
+    if (task.githubRequests) {
+        m_githubRequests->setText(u"%1 (%2 against the quota)"_s.arg(*task.githubRequests)
+                                          .arg(task.githubQuotaRequests.value_or(0)));
+    } else {
+        m_githubRequests->setText(u"-"_s);
+    }
     m_lastError->setText(task.lastError.isEmpty() ? u"none"_s : task.lastError);
     m_lastError->setStyleSheet(task.lastError.isEmpty() ? u"color: #777;"_s
                                                         : u"color: #c01c28;"_s);

@@ -38,7 +38,7 @@ public:
     QPushButton *retryButton() const { return m_retry; }
     QPushButton *cancelButton() const { return m_cancel; }
     // The pane's text fields, for tests: "title", "state", "next-run", "attempts",
-    // "last-error", "requests", "command".
+    // "github-requests", "last-error", "requests", "command".
     QString text(const QString &name) const;
 
 signals:
@@ -60,6 +60,7 @@ private:
     QLabel *m_nextRun;
     QLabel *m_finished;
     QLabel *m_attemptCount;
+    QLabel *m_githubRequests;
     QLabel *m_lastError;
     QLabel *m_requests;
     QLabel *m_command;

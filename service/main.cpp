@@ -163,6 +163,8 @@ int main(int argc, char *argv[])
                      &MonitorServer::publishTaskChanged);
     QObject::connect(&scheduler, &TaskScheduler::attemptRecorded, &monitor,
                      &MonitorServer::publishAttemptFinished);
+    QObject::connect(&scheduler, &TaskScheduler::attemptDeferred, &monitor,
+                     &MonitorServer::publishTaskDeferred);
     QObject::connect(&commands, &TaskCommands::taskChanged, &monitor,
                      &MonitorServer::publishTaskChanged);
     QObject::connect(&github, &GitHubClient::rateLimitObserved, &monitor,

@@ -394,9 +394,10 @@ TaskInfo MonitorServer::taskInfo(const Task &task) const
         info.nextRunAtMs = task.nextRunAtMs;
     info.finishedAtMs = task.finishedAtMs;
     info.lastError = task.lastError;
-    const auto waiting = m_waitingUntil.constFind(task.id);
-    if (waiting != m_waitingUntil.cend() && !isFinished(task.state))
-        info.waitingUntilMs = *waiting;
+    if (!isFinished(task.state))
+        info.waitingUntilMs = task.rateLimitedUntilMs;
+    info.githubRequests = task.githubRequests;
+    info.githubQuotaRequests = task.githubQuotaRequests;
     return info;
 }
 
@@ -430,8 +431,6 @@ void MonitorServer::publishRequestThrottled(const QString &owner, const QString 
 
 void MonitorServer::publishTaskChanged(const Task &task)
 {
-    if (isFinished(task.state))
-        m_waitingUntil.remove(task.id);
     broadcast(TaskStateChanged { taskInfo(task) });
     countersChanged();
 }
@@ -442,8 +441,6 @@ void MonitorServer::publishAttemptFinished(const Task &task, const Attempt &atte
         m_activity.add(ActivityLog::Series::Delivered, attempt.finishedAtMs);
     else if (task.state == TaskState::Failed)
         m_activity.add(ActivityLog::Series::Failed, attempt.finishedAtMs);
-    // A wait ends with the attempt that waited.
-    m_waitingUntil.remove(task.id);
     broadcast(AttemptFinished { taskInfo(task), attemptInfo(attempt) });
     countersChanged();
 }
@@ -459,10 +456,12 @@ void MonitorServer::publishRateLimit(qint64 remaining, qint64 limit, qint64 rese
     broadcast(RateLimitChanged { rateLimit });
 }
 
-void MonitorServer::publishRateLimitWait(const QString &taskId, qint64 waitingUntilMs)
+void MonitorServer::publishTaskDeferred(const QString &taskId, qint64 waitingUntilMs)
 {
-    m_waitingUntil.insert(taskId, waitingUntilMs);
     broadcast(RateLimitWait { taskId, waitingUntilMs });
+    // Back to scheduled or retrying, due at the end of the wait.
+    if (const std::optional<Task> task = m_store->task(taskId))
+        publishTaskChanged(*task);
 }
 
 } // namespace hookme

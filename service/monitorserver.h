@@ -20,7 +20,6 @@
 #include "settings.h"
 #include "task.h"
 
-#include <QHash>
 #include <QLocalServer>
 #include <QObject>
 #include <QTimer>
@@ -71,9 +70,9 @@ public:
     void publishTaskChanged(const hookme::Task &task);
     void publishAttemptFinished(const hookme::Task &task, const hookme::Attempt &attempt);
     void publishRateLimit(qint64 remaining, qint64 limit, qint64 resetAtMs);
-    // Nothing emits this yet: the branch that makes attempts wait for GitHub's rate limit is
-    // meant to connect it.
-    void publishRateLimitWait(const QString &taskId, qint64 waitingUntilMs);
+    // GitHub's rate limit stopped an attempt of the task, which waits until then. Reads the
+    // task as stored.
+    void publishTaskDeferred(const QString &taskId, qint64 waitingUntilMs);
 
 signals:
     void clientDropped(const QString &reason);
@@ -115,7 +114,6 @@ private:
     qint64 m_foldedCount = 0;                      // since start-up
     qint64 m_throttledCount = 0;                   // since start-up
     std::optional<monitor::RateLimit> m_rateLimit;
-    QHash<QString, qint64> m_waitingUntil;  // task id -> end of its rate-limit wait
     std::optional<monitor::Counters> m_sentCounters;
     QTimer m_countersTimer;
 };

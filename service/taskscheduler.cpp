@@ -175,6 +175,7 @@ void TaskScheduler::defer(const Task &task, qint64 untilMs)
     --m_running;
     emit attemptFinished(task.id, task.attemptsMade == 0 ? TaskState::Scheduled
                                                          : TaskState::Retrying);
+    emit attemptDeferred(task.id, untilMs);
     armTimer();
 }
 

@@ -55,6 +55,8 @@ signals:
     // is stored, with the task as stored after it.
     void attemptStarted(const hookme::Task &task);
     void attemptRecorded(const hookme::Task &task, const hookme::Attempt &attempt);
+    // GitHub's rate limit stopped an attempt; the task waits until `untilMs` (for the monitor).
+    void attemptDeferred(const QString &taskId, qint64 untilMs);
 
 private:
     void armTimer(qint64 minimumDelayMs = 0);

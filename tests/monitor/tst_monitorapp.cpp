@@ -409,6 +409,7 @@ void TestMonitorApp::windowShowsTheSession()
     QCOMPARE(window.detailPane()->text(u"title"_s), u"octo-org/hello-world"_s);
     QCOMPARE(window.detailPane()->text(u"state"_s), u"scheduled"_s);
     QCOMPARE(window.detailPane()->text(u"last-error"_s), u"none"_s);
+    QCOMPARE(window.detailPane()->text(u"github-requests"_s), u"0 (0 against the quota)"_s);
     QVERIFY2(window.detailPane()->text(u"requests"_s).contains(u"1 more folded into it:"_s),
              qPrintable(window.detailPane()->text(u"requests"_s)));
     QVERIFY(window.detailPane()->text(u"requests"_s).contains(u"Octo-Org/hello-world at "_s));
@@ -457,6 +458,8 @@ void TestMonitorApp::retryWithConfirmation()
     QTRY_COMPARE(window.detailPane()->attempts()->rowCount(), 2);  // the new one, live
     QCOMPARE(window.detailPane()->attempts()->attempts().at(1).outcome, u"succeeded"_s);
     QCOMPARE(window.detailPane()->text(u"command"_s), u"Retry done: the task is retrying."_s);
+    // The first attempt asked once (404); the second for issues, contributors and a name.
+    QTRY_COMPARE(window.detailPane()->text(u"github-requests"_s), u"4 (4 against the quota)"_s);
     QCOMPARE(m_receiver->deliveryCount(), 1);
 }
 

@@ -113,6 +113,7 @@ private slots:
     void everyMonitorGetsEveryEvent();
     void countersFollowChanges();
     void rateLimitOnlyWhenItChanges();
+    void deferredTaskWaitsForTheRateLimit();
     void stuckMonitorIsDroppedOthersKeepUp();
     void commandsFollowTheRules();
     void getTaskAnswersWithAttempts();
@@ -125,6 +126,7 @@ private slots:
     void realServiceRefusesATakenSocket();
     void realServiceRefusesAMalformedSocketName();
     void realServiceReplacesTheSocketAKillLeft();
+    void realServiceTellsRateLimitWaits();
 
 private:
     void startServer();
@@ -201,7 +203,8 @@ void TestMonitorServer::snapshotComesFirst()
     ProtocolClient client;
     client.connectTo(m_socketName);
     QTRY_COMPARE(client.messages().size(), 1);
-    const auto *snapshot = std::get_if<Snapshot>(&client.messages().first());
+    const QList<Message> messages = client.messages();
+    const auto *snapshot = std::get_if<Snapshot>(&messages.first());
     QVERIFY(snapshot);
 
     QCOMPARE(snapshot->server.version, QStringLiteral(HOOKME_VERSION));
@@ -227,6 +230,8 @@ void TestMonitorServer::snapshotComesFirst()
     first.createdAtMs = 100;
     first.updatedAtMs = 1'500;
     first.finishedAtMs = 1'500; // and no next run: it is finished
+    first.githubRequests = 0;   // the store counts them
+    first.githubQuotaRequests = 0;
     QCOMPARE(
         encode(TaskStateChanged { snapshot->tasks.last() }), encode(TaskStateChanged { first }));
 
@@ -356,7 +361,6 @@ void TestMonitorServer::everyMonitorGetsEveryEvent()
     Task running = task;
     running.state = TaskState::Running;
     m_server->publishTaskChanged(running);
-    m_server->publishRateLimitWait(task.id, 77'000);
     Task retrying = task;
     retrying.state = TaskState::Retrying;
     retrying.attemptsMade = 1;
@@ -376,16 +380,16 @@ void TestMonitorServer::everyMonitorGetsEveryEvent()
     const qint64 after = now();
 
     const QStringList expectedTypes { u"snapshot"_s, u"task_accepted"_s, u"request_deduplicated"_s,
-        u"request_throttled"_s, u"task_state"_s, u"rate_limit_wait"_s, u"attempt"_s,
+        u"request_throttled"_s, u"task_state"_s, u"attempt"_s,
         u"rate_limit"_s };
     for (const auto &client : clients) {
-        QTRY_COMPARE(client->types().mid(0, 8), expectedTypes);
+        QTRY_COMPARE(client->types().mid(0, 7), expectedTypes);
         QVERIFY(client->decodeErrors().isEmpty());
     }
 
     const ProtocolClient &client = *clients.front();
     TaskInfo info { task.id, u"octo-org"_s, u"hello-world"_s, TaskState::Scheduled, 0, 4, createdAt,
-        createdAt, createdAt + 1'000, std::nullopt, QString(), std::nullopt };
+        createdAt, createdAt + 1'000, std::nullopt, QString(), std::nullopt, 0, 0 };
     COMPARE_MESSAGES((client.received<TaskAccepted>().at(0)), (TaskAccepted { info }));
 
     const FoldedRequest folded = client.received<RequestDeduplicated>().at(0).request;
@@ -402,9 +406,7 @@ void TestMonitorServer::everyMonitorGetsEveryEvent()
     runningInfo.state = TaskState::Running;
     COMPARE_MESSAGES(
         (client.received<TaskStateChanged>().at(0)), (TaskStateChanged { runningInfo }));
-    COMPARE_MESSAGES((client.received<RateLimitWait>().at(0)), (RateLimitWait { task.id, 77'000 }));
 
-    // The attempt that waited ends the wait.
     TaskInfo retryingInfo = info;
     retryingInfo.state = TaskState::Retrying;
     retryingInfo.attemptsMade = 1;
@@ -478,6 +480,34 @@ void TestMonitorServer::rateLimitOnlyWhenItChanges()
     QTRY_COMPARE(client.received<RateLimitChanged>().size(), 2);
     QCOMPARE(
         client.received<RateLimitChanged>().at(1).rateLimit.remaining, std::optional<qint64>(9));
+}
+
+void TestMonitorServer::deferredTaskWaitsForTheRateLimit()
+{
+    startServer();
+    QVERIFY(m_store->insertTask({ taskId(1), u"octo"_s, u"a"_s, 100, 1'000 }));
+    QCOMPARE(m_store->claimDue(1'000, 1).size(), 1);
+    QVERIFY(m_store->addGitHubRequests(taskId(1), 3, 2));
+    QVERIFY(m_store->deferAttempt(taskId(1), 90'000, 2'000));
+
+    ProtocolClient client;
+    client.connectTo(m_socketName);
+    QTRY_COMPARE(client.types(), QStringList { u"snapshot"_s });
+    m_server->publishTaskDeferred(taskId(1), 90'000);
+    QTRY_COMPARE(client.types(),
+                 (QStringList { u"snapshot"_s, u"rate_limit_wait"_s, u"task_state"_s }));
+
+    COMPARE_MESSAGES((client.received<RateLimitWait>().at(0)),
+        (RateLimitWait { taskId(1), 90'000 }));
+    TaskInfo waiting { taskId(1), u"octo"_s, u"a"_s, TaskState::Scheduled, 0, 4, 100, 2'000, 90'000,
+        std::nullopt, QString(), 90'000, 3, 2 };
+    COMPARE_MESSAGES((client.received<TaskStateChanged>().at(0)), (TaskStateChanged { waiting }));
+
+    // A monitor that connects later sees the wait in its snapshot.
+    ProtocolClient late;
+    late.connectTo(m_socketName);
+    QTRY_COMPARE(late.messages().size(), 1);
+    QCOMPARE(std::get<Snapshot>(late.messages().first()).tasks, QList<TaskInfo> { waiting });
 }
 
 void TestMonitorServer::stuckMonitorIsDroppedOthersKeepUp()
@@ -817,6 +847,63 @@ void TestMonitorServer::realServiceReplacesTheSocketAKillLeft()
     ProtocolClient client;
     client.connectTo(m_socketName);
     QTRY_COMPARE(client.types(), QStringList { u"snapshot"_s });
+}
+
+void TestMonitorServer::realServiceTellsRateLimitWaits()
+{
+    FakeGitHub github;
+    QVERIFY(github.listen());
+    WebhookReceiver receiver;
+    QVERIFY(receiver.listen());
+    FakeRepository repository;
+    repository.owner = u"octo-org"_s;
+    repository.name = u"hello-world"_s;
+    repository.issues = { FakeGitHub::makeIssue(1, u"Crash"_s, u"octocat"_s) };
+    repository.contributors = { FakeGitHub::makeContributor(u"octocat"_s, 3),
+                                FakeGitHub::makeContributor(u"hubot"_s, 1) };
+    github.addRepository(repository);
+    github.addUser(u"octocat"_s, u"The Octocat"_s);
+    github.addUser(u"hubot"_s, u"Hubot"_s);
+    // Two requests left; the collection needs four (issues, contributors, two names).
+    const qint64 reset = QDateTime::currentSecsSinceEpoch() + 3;
+    github.setRateLimit(60, 2, reset);
+
+    HookmeProcess hookme(m_directory->filePath(u"data"_s),
+                         { { u"API_URL"_s, github.baseUrl().toString() },
+                           { u"WEBHOOK_URL"_s, receiver.url().toString() },
+                           { u"SCHEDULE_INTERVAL"_s, u"0"_s },
+                           { u"GITHUB_QUOTA_RESERVE"_s, u"0"_s },
+                           { u"MONITOR_SOCKET"_s, m_socketName } });
+    QVERIFY(hookme.start());
+    ProtocolClient client;
+    client.connectTo(m_socketName);
+    QTRY_COMPARE(client.types(), QStringList { u"snapshot"_s });
+    const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
+
+    // The wait, then the task back to scheduled with it, and the quota that ran out.
+    QTRY_COMPARE_WITH_TIMEOUT(client.received<RateLimitWait>().size(), 1, 10'000);
+    const qint64 until = (reset + 1) * 1000;
+    COMPARE_MESSAGES((client.received<RateLimitWait>().at(0)), (RateLimitWait { id, until }));
+    QTRY_VERIFY(!client.received<TaskStateChanged>().isEmpty()
+                && client.received<TaskStateChanged>().last().task.waitingUntilMs);
+    const TaskInfo waiting = client.received<TaskStateChanged>().last().task;
+    COMPARE_NAMES(waiting.state, TaskState::Scheduled);
+    QCOMPARE(waiting.waitingUntilMs, std::optional<qint64>(until));
+    QCOMPARE(waiting.nextRunAtMs, std::optional<qint64>(until));
+    QCOMPARE(waiting.attemptsMade, 0);
+    QCOMPARE(waiting.githubRequests, std::optional<int>(3));
+    const RateLimit quota = client.received<RateLimitChanged>().last().rateLimit;
+    QCOMPARE(quota.remaining, std::optional<qint64>(0));
+    QCOMPARE(quota.limit, std::optional<qint64>(60));
+
+    // After the reset it runs and is delivered; the wait is over.
+    github.resetRateLimit(60);
+    QTRY_COMPARE_WITH_TIMEOUT(client.received<AttemptFinished>().size(), 1, 15'000);
+    const AttemptFinished finished = client.received<AttemptFinished>().at(0);
+    COMPARE_NAMES(finished.task.state, TaskState::Delivered);
+    QCOMPARE(finished.task.waitingUntilMs, std::nullopt);
+    QCOMPARE(finished.task.attemptsMade, 1);
+    QVERIFY(QDateTime::currentMSecsSinceEpoch() >= until);
 }
 
 QTEST_GUILESS_MAIN(TestMonitorServer)

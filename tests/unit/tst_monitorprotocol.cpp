@@ -70,6 +70,8 @@ Snapshot sampleSnapshot()
     snapshot.server = { u"0.1.0"_s, 4242, t0 - 60'000, 4, 2 };
     TaskInfo waiting = sampleTask();
     waiting.waitingUntilMs = t0 + 30'000;
+    waiting.githubRequests = 7;
+    waiting.githubQuotaRequests = 5;
     snapshot.tasks = { waiting, finishedTask() };
     snapshot.omittedTasks = 3;
     snapshot.deduplicated = { FoldedRequest { t0 + 10, u"Octo-Org"_s, u"HELLO-WORLD"_s,
