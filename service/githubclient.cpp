@@ -10,7 +10,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 
-#include <qcorosignal.h>
 
 using namespace Qt::StringLiterals;
 
@@ -129,9 +128,7 @@ QCoro::Task<HttpResult> GitHubClient::send(QUrl url, QByteArray method, QByteArr
                                            int *requestsSent)
 {
     // GitHub asks integrators not to send many requests at once.
-    while (m_inFlight >= m_options.maxConcurrency)
-        co_await qCoro(this, &GitHubClient::requestEnded);
-    ++m_inFlight;
+    co_await RequestSlot { this };
 
     HttpResult result;
     for (int hop = 0;; ++hop) {
@@ -162,9 +159,34 @@ QCoro::Task<HttpResult> GitHubClient::send(QUrl url, QByteArray method, QByteArr
         url = target;
     }
 
-    --m_inFlight;
-    emit requestEnded();
+    releaseRequestSlot();
     co_return result;
+}
+
+bool GitHubClient::RequestSlot::await_ready() const noexcept
+{
+    if (client->m_inFlight >= client->m_options.maxConcurrency)
+        return false;
+    ++client->m_inFlight;
+    return true;
+}
+
+void GitHubClient::RequestSlot::await_suspend(std::coroutine_handle<> waiter)
+{
+    client->m_slotWaiters.push_back(waiter);
+}
+
+void GitHubClient::releaseRequestSlot()
+{
+    if (m_slotWaiters.empty()) {
+        --m_inFlight;
+        return;
+    }
+    // The slot passes straight to the longest waiter, so none is ever overtaken or forgotten.
+    // It resumes from the event loop, not from inside the request that just ended.
+    const std::coroutine_handle<> waiter = m_slotWaiters.front();
+    m_slotWaiters.pop_front();
+    QMetaObject::invokeMethod(this, [waiter] { waiter.resume(); }, Qt::QueuedConnection);
 }
 
 void GitHubClient::noteRateLimits(const HttpResult &result, Reply *reply)

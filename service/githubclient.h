@@ -18,6 +18,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <coroutine>
+#include <deque>
 #include <functional>
 #include <optional>
 
@@ -112,14 +114,22 @@ private:
                                  int *requestsSent);
     void noteRateLimits(const HttpResult &result, Reply *reply);
 
-    // Emitted whenever a request ends, so that one waiting for a free slot can go.
-    Q_SIGNAL void requestEnded();
+    // Awaited before each request: ready at once while fewer than GITHUB_MAX_CONCURRENCY
+    // requests are in flight, otherwise queued until releaseRequestSlot() hands one over.
+    struct RequestSlot {
+        GitHubClient *client;
+        bool await_ready() const noexcept;
+        void await_suspend(std::coroutine_handle<> waiter);
+        void await_resume() const noexcept { }
+    };
+    void releaseRequestSlot();
 
     QNetworkAccessManager *m_network;
     TaskStore *m_cache;
     Options m_options;
     QByteArray m_authorization;
     int m_inFlight = 0;
+    std::deque<std::coroutine_handle<>> m_slotWaiters;
     qint64 m_pausedUntilMs = 0;
     int m_secondaryLimitHits = 0;
     Quota m_quota;
