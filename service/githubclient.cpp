@@ -9,7 +9,6 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
-#include <QTimer>
 
 
 using namespace Qt::StringLiterals;
@@ -19,15 +18,6 @@ Q_LOGGING_CATEGORY(lcGitHub, "hookme.github", QtInfoMsg)
 namespace hookme {
 
 namespace {
-
-// Suspends send() until releaseSlot() resumes it.
-struct SlotWait {
-    std::deque<std::coroutine_handle<>> *waiters;
-
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> handle) { waiters->push_back(handle); }
-    void await_resume() const noexcept { }
-};
 
 // Redirects GitHub may answer with (a renamed or transferred repository answers 301).
 constexpr int maxRedirects = 5;
@@ -137,14 +127,8 @@ QCoro::Task<HttpResult> GitHubClient::send(QUrl url, QByteArray method, QByteArr
                                            QList<QPair<QByteArray, QByteArray>> extraHeaders,
                                            int *requestsSent)
 {
-    // GitHub asks integrators not to send many requests at once. (Not QCoro's signal awaiter:
-    // it resumes through a queued connection, so a second requestEnded queued before the
-    // first was handled resumed a coroutine that had moved on, and hookme crashed.)
-    while (m_inFlight >= m_options.maxConcurrency) {
-        SlotWait wait { &m_slotWaiters };
-        co_await wait;
-    }
-    ++m_inFlight;
+    // GitHub asks integrators not to send many requests at once.
+    co_await RequestSlot { this };
 
     HttpResult result;
     for (int hop = 0;; ++hop) {
@@ -175,21 +159,34 @@ QCoro::Task<HttpResult> GitHubClient::send(QUrl url, QByteArray method, QByteArr
         url = target;
     }
 
-    --m_inFlight;
-    emit requestEnded();
-    releaseSlot();
+    releaseRequestSlot();
     co_return result;
 }
 
-void GitHubClient::releaseSlot()
+bool GitHubClient::RequestSlot::await_ready() const noexcept
 {
-    if (m_slotWaiters.empty())
+    if (client->m_inFlight >= client->m_options.maxConcurrency)
+        return false;
+    ++client->m_inFlight;
+    return true;
+}
+
+void GitHubClient::RequestSlot::await_suspend(std::coroutine_handle<> waiter)
+{
+    client->m_slotWaiters.push_back(waiter);
+}
+
+void GitHubClient::releaseRequestSlot()
+{
+    if (m_slotWaiters.empty()) {
+        --m_inFlight;
         return;
-    // One waiter per freed slot, resumed from the event loop rather than inside this
-    // coroutine; a waiter that finds the slot taken meanwhile waits again.
-    const std::coroutine_handle<> next = m_slotWaiters.front();
+    }
+    // The slot passes straight to the longest waiter, so none is ever overtaken or forgotten.
+    // It resumes from the event loop, not from inside the request that just ended.
+    const std::coroutine_handle<> waiter = m_slotWaiters.front();
     m_slotWaiters.pop_front();
-    QTimer::singleShot(0, this, [next] { next.resume(); });
+    QMetaObject::invokeMethod(this, [waiter] { waiter.resume(); }, Qt::QueuedConnection);
 }
 
 void GitHubClient::noteRateLimits(const HttpResult &result, Reply *reply)

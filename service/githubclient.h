@@ -113,18 +113,22 @@ private:
                                  QList<QPair<QByteArray, QByteArray>> extraHeaders,
                                  int *requestsSent);
     void noteRateLimits(const HttpResult &result, Reply *reply);
-    // Hands a freed request slot to the longest-waiting send(), if any.
-    void releaseSlot();
 
-    // Emitted whenever a request ends, so that one waiting for a free slot can go.
-    Q_SIGNAL void requestEnded();
+    // Awaited before each request: ready at once while fewer than GITHUB_MAX_CONCURRENCY
+    // requests are in flight, otherwise queued until releaseRequestSlot() hands one over.
+    struct RequestSlot {
+        GitHubClient *client;
+        bool await_ready() const noexcept;
+        void await_suspend(std::coroutine_handle<> waiter);
+        void await_resume() const noexcept { }
+    };
+    void releaseRequestSlot();
 
     QNetworkAccessManager *m_network;
     TaskStore *m_cache;
     Options m_options;
     QByteArray m_authorization;
     int m_inFlight = 0;
-    // send() calls waiting for a free request slot, first come first served.
     std::deque<std::coroutine_handle<>> m_slotWaiters;
     qint64 m_pausedUntilMs = 0;
     int m_secondaryLimitHits = 0;

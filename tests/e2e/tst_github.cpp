@@ -6,6 +6,7 @@
 #include "webhookreceiver.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -62,6 +63,7 @@ private slots:
     void waitsForThePrimaryRateLimitWithoutUsingARetry();
     void waitsForASecondaryRateLimit();
     void startsNoCollectionWhenTheQuotaRunsLow();
+    void keepsAtMostTheConfiguredRequestsInFlight();
     void repeatsAnUnchangedTaskWithoutSpendingQuota();
     void resolvesNamesInOneGraphQLQueryAndFallsBackToRest();
     void worksWithGitHubEnterprisePaths();
@@ -391,6 +393,36 @@ void tst_GitHub::startsNoCollectionWhenTheQuotaRunsLow()
 
     m_github->resetRateLimit(60);
     QCOMPARE(waitForTask(hookme, second, u"delivered"_s)["attempts_made"_L1].toInt(), 1);
+}
+
+void tst_GitHub::keepsAtMostTheConfiguredRequestsInFlight()
+{
+    const int taskCount = 6;
+    for (int i = 0; i < taskCount; ++i) {
+        FakeRepository repository = smallRepository(u"octo-org"_s, u"repo-%1"_s.arg(i), 50 + i);
+        repository.contributors = {};  // two requests a task: issues, contributors
+        m_github->addRepository(repository);
+    }
+    const int delayMs = 300;
+    m_github->setResponseDelay(delayMs);
+
+    HookmeProcess hookme(m_dataDir->path(),
+                         settings({ { u"GITHUB_MAX_CONCURRENCY"_s, u"2"_s },
+                                    { u"WORKER_CONCURRENCY"_s, u"6"_s },
+                                    { u"SCHEDULE_INTERVAL"_s, u"500"_s } }));
+    QVERIFY(hookme.start());
+    QStringList ids;
+    for (int i = 0; i < taskCount; ++i)
+        ids.append(hookme.submit(u"octo-org"_s, u"repo-%1"_s.arg(i)).json()["id"_L1].toString());
+
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveries().size(), taskCount, 30'000);
+    // Twelve requests, two at a time, each answered after 300 ms: six rounds at least. All
+    // six tasks at once would have taken two rounds.
+    QVERIFY2(elapsed.elapsed() >= 6 * delayMs - 500 - 100,
+             qPrintable(QString::number(elapsed.elapsed())));
+    QCOMPARE(m_github->requestCount(), 2 * taskCount);
 }
 
 void tst_GitHub::repeatsAnUnchangedTaskWithoutSpendingQuota()
