@@ -44,8 +44,8 @@ struct Task {
     std::optional<qint64> finishedAtMs;
     QString lastError;
     bool hasReport = false;  // the collected report is stored; a retry only delivers it
-    // Failed attempts per stage since the task was (re)queued; each stage has its own
-    // RETRY_MAX_ATTEMPTS retries, so a receiver that is down does not use up GitHub's.
+    // Failed attempts per stage since the task was (re)queued; together they use up its
+    // RETRY_MAX_ATTEMPTS retries.
     int collectFailures = 0;
     int deliveryFailures = 0;
     int githubRequests = 0;       // GitHub requests made for this task, all attempts

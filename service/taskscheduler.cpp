@@ -184,11 +184,10 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
 {
     attempt.finishedAtMs = now();
     const bool succeeded = attempt.error.isEmpty();
-    // Each stage has its own budget: this failure included, how often did the stage fail?
-    const int stageFailures = 1
-            + (attempt.stage == AttemptStage::Collect ? task.collectFailures
-                                                      : task.deliveryFailures);
-    const bool retriesLeft = stageFailures <= m_settings.retryMaxAttempts;
+    // RETRY_MAX_ATTEMPTS retries after the first try, whichever stage failed: this failure
+    // included, how often has the task failed since it was (re)queued?
+    const int failures = 1 + task.collectFailures + task.deliveryFailures;
+    const bool retriesLeft = failures <= m_settings.retryMaxAttempts;
 
     TaskState newState = TaskState::Delivered;
     std::optional<qint64> nextRunAt;
@@ -198,7 +197,7 @@ void TaskScheduler::finish(const Task &task, Attempt attempt, bool permanent,
         attempt.outcome = AttemptOutcome::Retry;
         newState = TaskState::Retrying;
         nextRunAt = attempt.finishedAtMs
-                + m_retryPolicy.delayMs(stageFailures, QRandomGenerator::global()->generateDouble(),
+                + m_retryPolicy.delayMs(failures, QRandomGenerator::global()->generateDouble(),
                                         retryAfterMs);
     } else {
         attempt.outcome = AttemptOutcome::Failed;

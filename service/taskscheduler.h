@@ -3,8 +3,9 @@
 //
 // An attempt collects the report (unless an earlier attempt stored it) and delivers it. When
 // it fails, the task is retried after the wait RetryPolicy gives (RESCHEDULE_INTERVAL by
-// default), up to RETRY_MAX_ATTEMPTS retries after a stage's first failure: collection and
-// delivery failures are counted apart. A permanent failure (GitHub's 404, the webhook's 410)
+// default), up to RETRY_MAX_ATTEMPTS retries after the first try. Collection and delivery
+// failures are counted apart, so that an operator can tell them apart, and add up to one
+// budget. A permanent failure (GitHub's 404, the webhook's 410)
 // ends the task at once. With WEBHOOK_NOTIFY_FAILURES, a task that ends failed sends one
 // "task.failed" message to the webhook (not when the webhook itself answered 410).
 //

@@ -81,8 +81,8 @@ const QList<Migration> &migrations()
           } },
         { 3,
           {
-                  // Failures per stage since the task was (re)queued: each stage has its own
-                  // retry budget.
+                  // Failures per stage since the task was (re)queued; together they are the
+                  // task's used-up retries.
                   u"ALTER TABLE tasks ADD COLUMN collect_failures INTEGER NOT NULL DEFAULT 0"_s,
                   u"ALTER TABLE tasks ADD COLUMN delivery_failures INTEGER NOT NULL DEFAULT 0"_s,
                   // The start (at most 1 KiB) of the webhook's answer to the attempt.

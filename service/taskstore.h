@@ -126,7 +126,7 @@ public:
     // A scheduled or retrying task -> cancelled. Returns the rows changed: 0 when the task
     // is not (or no longer) in one of those states.
     std::optional<int> cancelTask(const QString &id, qint64 nowMs);
-    // A failed task -> retrying, due at `nowMs`, with fresh retry budgets (its per-stage
+    // A failed task -> retrying, due at `nowMs`, with a fresh retry budget (its per-stage
     // failure counts start again; its history and stored report stay). Returns the rows
     // changed: 0 when the task is not (or no longer) failed. Fails (nothing) when another
     // unfinished task exists for the repository: the unique index allows one.

@@ -99,7 +99,7 @@ private slots:
     void timeoutIsAFailedAttempt();
     void redirectIsNotFollowed();
     void exponentialBackoffSpacing();
-    void collectionAndDeliveryFailuresCountApart();
+    void collectionAndDeliveryFailuresCountApartInOneBudget();
     void operatorRetryRedeliversTheStoredReport();
     void retryConflictsWithAnUnfinishedTask();
     void cancelAScheduledTask();
@@ -394,12 +394,12 @@ void tst_Delivery::exponentialBackoffSpacing()
     QVERIFY2(gaps.at(2) >= 500 && gaps.at(2) <= 500 + slack, qPrintable(text));
 }
 
-void tst_Delivery::collectionAndDeliveryFailuresCountApart()
+void tst_Delivery::collectionAndDeliveryFailuresCountApartInOneBudget()
 {
-    // One retry per stage: a collection failure does not use up the delivery's retry.
+    // Two retries after the first try, used by one failure of each stage.
     m_github->failNextRequests(1, 502);
     m_receiver->setFailures(1, 500);
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"1"_s } }));
+    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"2"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
