@@ -2,10 +2,9 @@
 // a local webhook receiver (real HTTP servers on loopback). Signatures are checked by the
 // Standard Webhooks reference library run by node (tests/signature-verifier), not by hookme's
 // own code. Intervals are short, so spacing is asserted in real time.
-#include "fakegithub.h"
+#include "endtoendservers.h"
 #include "hookmeprocess.h"
 #include "signatureverifier.h"
-#include "webhookreceiver.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -109,48 +108,26 @@ private slots:
     void manyTasksAtOnceAllDelivered();
 
 private:
-    QMap<QString, QString> settings(const QMap<QString, QString> &overrides = {}) const;
     // Submits octo-org/hello-world and returns the task id.
     QString submit(HookmeProcess &hookme);
     // Checks the delivery with the reference library: it verifies with `secret`, and a body
     // changed by one byte does not.
     void verifySignature(const WebhookReceiver::Delivery &delivery, const QByteArray &secret);
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<FakeGitHub> m_github;
-    std::unique_ptr<WebhookReceiver> m_receiver;
+    std::unique_ptr<EndToEndServers> m_servers;
 };
 
 void tst_Delivery::init()
 {
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    m_github = std::make_unique<FakeGitHub>();
-    QVERIFY(m_github->listen());
-    m_github->addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 3));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_receiver = std::make_unique<WebhookReceiver>();
-    QVERIFY(m_receiver->listen());
+    m_servers = std::make_unique<EndToEndServers>();
+    QVERIFY(m_servers->start());
+    m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 3));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
 }
 
 void tst_Delivery::cleanup()
 {
-    m_receiver.reset();
-    m_github.reset();
-    m_dataDir.reset();
-}
-
-QMap<QString, QString> tst_Delivery::settings(const QMap<QString, QString> &overrides) const
-{
-    QMap<QString, QString> values {
-        { u"API_URL"_s, m_github->baseUrl().toString() },
-        { u"WEBHOOK_URL"_s, m_receiver->url().toString() },
-        { u"SCHEDULE_INTERVAL"_s, u"0"_s },
-        { u"RESCHEDULE_INTERVAL"_s, u"100"_s },
-        { u"RETRY_MAX_ATTEMPTS"_s, u"3"_s },
-    };
-    values.insert(overrides);
-    return values;
+    m_servers.reset();
 }
 
 QString tst_Delivery::submit(HookmeProcess &hookme)
@@ -179,9 +156,9 @@ void tst_Delivery::verifySignature(const WebhookReceiver::Delivery &delivery,
 
 void tst_Delivery::signsEveryAttemptWithTheSameId()
 {
-    m_receiver->setFailures(2, 500);
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"WEBHOOK_SECRET"_s,
+    m_servers->receiver.setFailures(2, 500);
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"WEBHOOK_SECRET"_s,
                                       QString::fromLatin1(secretA + ' ' + secretB) },
                                     { u"RESCHEDULE_INTERVAL"_s, u"300"_s } }));
     QVERIFY(hookme.start());
@@ -191,7 +168,7 @@ void tst_Delivery::signsEveryAttemptWithTheSameId()
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
     const qint64 after = QDateTime::currentSecsSinceEpoch();
-    const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+    const QList<WebhookReceiver::Delivery> deliveries = m_servers->receiver.deliveries();
     QCOMPARE(deliveries.size(), 3);
 
     for (const WebhookReceiver::Delivery &delivery : deliveries) {
@@ -240,23 +217,23 @@ void tst_Delivery::signsEveryAttemptWithTheSameId()
         }
     }
     // Retries resent the stored report; GitHub was asked once.
-    QCOMPARE(m_github->requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
     QVERIFY(!hookme.output().contains(QString::fromLatin1(secretA.mid(6))));
 }
 
 void tst_Delivery::goneStopsTheTaskWithoutNotifying()
 {
     const QByteArray longBody(3'000, 'g');
-    m_receiver->setFailures(1000, 410, {}, longBody);
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) },
+    m_servers->receiver.setFailures(1000, 410, {}, longBody);
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) },
                                     { u"WEBHOOK_NOTIFY_FAILURES"_s, u"true"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"failed"_s, 15'000);
     QTest::qWait(600);  // six retry intervals: nothing more may come, not even a notification
-    QCOMPARE(m_receiver->deliveryCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveryCount(), 1);
 
     const QJsonObject task = taskById(hookme, id);
     QCOMPARE(task.value("last_error"_L1).toString(),
@@ -304,18 +281,18 @@ void tst_Delivery::retryAfterIsHonoured()
         retryAfter = QLocale::c().toString(*retryAt, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
                              .toLatin1();
     }
-    m_receiver->setFailures(1, status, { { "Retry-After", retryAfter } });
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_INTERVAL"_s, maxInterval } }));
+    m_servers->receiver.setFailures(1, status, { { "Retry-After", retryAfter } });
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_INTERVAL"_s, maxInterval } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    QCOMPARE(m_receiver->deliveryCount(), 2);
-    const QList<qint64> gaps = gapsMs(m_receiver->deliveries());
+    QCOMPARE(m_servers->receiver.deliveryCount(), 2);
+    const QList<qint64> gaps = gapsMs(m_servers->receiver.deliveries());
     QVERIFY2(gaps.first() >= minimumGapMs && gaps.first() <= maximumGapMs,
              qPrintable(describe(gaps)));
     if (retryAt) {
-        const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+        const QList<WebhookReceiver::Delivery> deliveries = m_servers->receiver.deliveries();
         // The date was far enough ahead to matter, and the retry did not come before it.
         QVERIFY2(deliveries.at(0).receivedAt.msecsTo(*retryAt) >= 500,
                  qPrintable(deliveries.at(0).receivedAt.toString(Qt::ISODateWithMs)));
@@ -327,15 +304,15 @@ void tst_Delivery::retryAfterIsHonoured()
 
 void tst_Delivery::timeoutIsAFailedAttempt()
 {
-    m_receiver->setSlowAnswers(1, 3'000);
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"WEBHOOK_TIMEOUT"_s, u"400"_s },
+    m_servers->receiver.setSlowAnswers(1, 3'000);
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"WEBHOOK_TIMEOUT"_s, u"400"_s },
                                     { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+    const QList<WebhookReceiver::Delivery> deliveries = m_servers->receiver.deliveries();
     QCOMPARE(deliveries.size(), 2);
     QCOMPARE(deliveries.at(1).header("webhook-id"), deliveries.at(0).header("webhook-id"));
     verifySignature(deliveries.at(1), secretA);
@@ -352,14 +329,14 @@ void tst_Delivery::timeoutIsAFailedAttempt()
 void tst_Delivery::redirectIsNotFollowed()
 {
     const QByteArray elsewhere =
-            u"http://127.0.0.1:%1/elsewhere"_s.arg(m_receiver->port()).toLatin1();
-    m_receiver->setFailures(1, 302, { { "Location", elsewhere } });
-    HookmeProcess hookme(m_dataDir->path(), settings());
+            u"http://127.0.0.1:%1/elsewhere"_s.arg(m_servers->receiver.port()).toLatin1();
+    m_servers->receiver.setFailures(1, 302, { { "Location", elsewhere } });
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+    const QList<WebhookReceiver::Delivery> deliveries = m_servers->receiver.deliveries();
     QCOMPARE(deliveries.size(), 2);
     QCOMPARE(deliveries.at(0).path, u"/hook"_s);
     QCOMPARE(deliveries.at(1).path, u"/hook"_s);  // the retry, not the redirect's target
@@ -377,16 +354,16 @@ void tst_Delivery::redirectIsNotFollowed()
 void tst_Delivery::exponentialBackoffSpacing()
 {
     // Waits of 200, 400 and 800 ms, each +-20%; the third is capped at 500.
-    m_receiver->setFailures(3, 500);
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_BACKOFF"_s, u"exponential"_s },
+    m_servers->receiver.setFailures(3, 500);
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_BACKOFF"_s, u"exponential"_s },
                                                        { u"RESCHEDULE_INTERVAL"_s, u"200"_s },
                                                        { u"RETRY_MAX_INTERVAL"_s, u"500"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    QCOMPARE(m_receiver->deliveryCount(), 4);
-    const QList<qint64> gaps = gapsMs(m_receiver->deliveries());
+    QCOMPARE(m_servers->receiver.deliveryCount(), 4);
+    const QList<qint64> gaps = gapsMs(m_servers->receiver.deliveries());
     const QString text = describe(gaps);
     constexpr qint64 slack = 350;  // the receiver's clock sees more than hookme's wait
     QVERIFY2(gaps.at(0) >= 160 && gaps.at(0) <= 240 + slack, qPrintable(text));
@@ -397,9 +374,9 @@ void tst_Delivery::exponentialBackoffSpacing()
 void tst_Delivery::collectionAndDeliveryFailuresCountApartInOneBudget()
 {
     // Two retries after the first try, used by one failure of each stage.
-    m_github->failNextRequests(1, 502);
-    m_receiver->setFailures(1, 500);
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"2"_s } }));
+    m_servers->github.failNextRequests(1, 502);
+    m_servers->receiver.setFailures(1, 500);
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"2"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
@@ -412,17 +389,17 @@ void tst_Delivery::collectionAndDeliveryFailuresCountApartInOneBudget()
     QCOMPARE(attempts[0]["stage"_L1].toString(), u"collect"_s);
     QCOMPARE(attempts[1]["stage"_L1].toString(), u"deliver"_s);
     QCOMPARE(attempts[2]["outcome"_L1].toString(), u"succeeded"_s);
-    QCOMPARE(m_receiver->deliveryCount(), 2);
+    QCOMPARE(m_servers->receiver.deliveryCount(), 2);
 }
 
 void tst_Delivery::operatorRetryRedeliversTheStoredReport()
 {
-    m_receiver->setFailures(1, 500);
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s } }));
+    m_servers->receiver.setFailures(1, 500);
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"failed"_s, 15'000);
-    QCOMPARE(m_receiver->deliveryCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveryCount(), 1);
 
     const HttpAnswer retried = call(hookme, "POST", u"/tasks/%1/retry"_s.arg(id));
     QCOMPARE(retried.status, 202);
@@ -431,12 +408,12 @@ void tst_Delivery::operatorRetryRedeliversTheStoredReport()
     QCOMPARE(retried.json().value("delivery_failures"_L1).toInt(), 0);
 
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    const QList<WebhookReceiver::Delivery> deliveries = m_receiver->deliveries();
+    const QList<WebhookReceiver::Delivery> deliveries = m_servers->receiver.deliveries();
     QCOMPARE(deliveries.size(), 2);
     QCOMPARE(deliveries.at(1).body, deliveries.at(0).body);
     QCOMPARE(deliveries.at(1).header("webhook-id"), id.toLatin1());
     // Only the delivery was redone.
-    QCOMPARE(m_github->requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
     const QJsonObject task = taskById(hookme, id);
     QCOMPARE(task.value("attempts_made"_L1).toInt(), 2);
     QCOMPARE(task.value("attempts"_L1).toArray().size(), 2);
@@ -458,14 +435,14 @@ void tst_Delivery::operatorRetryRedeliversTheStoredReport()
 
 void tst_Delivery::retryConflictsWithAnUnfinishedTask()
 {
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const HttpAnswer first = hookme.submit(u"octo-org"_s, u"gone-repo"_s);
     const QString failedId = first.json().value("id"_L1).toString();
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, failedId), u"failed"_s, 15'000);
 
     // A new task for the same repository, held in its collection by a slow GitHub.
-    m_github->setResponseDelay(3'000);
+    m_servers->github.setResponseDelay(3'000);
     const HttpAnswer second = hookme.submit(u"Octo-Org"_s, u"Gone-Repo"_s);
     QCOMPARE(second.status, 202);
     const QString runningId = second.json().value("id"_L1).toString();
@@ -485,7 +462,7 @@ void tst_Delivery::retryConflictsWithAnUnfinishedTask()
     const HttpAnswer running = call(hookme, "DELETE", u"/tasks/%1"_s.arg(runningId));
     QCOMPARE(running.status, 409);
     QCOMPARE(running.json()["error"_L1]["code"_L1].toString(), u"task_running"_s);
-    m_github->setResponseDelay(0);
+    m_servers->github.setResponseDelay(0);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, runningId), u"failed"_s, 15'000);
     QCOMPARE(call(hookme, "POST", u"/tasks/%1/retry"_s.arg(failedId)).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, failedId), u"failed"_s, 15'000);
@@ -494,7 +471,7 @@ void tst_Delivery::retryConflictsWithAnUnfinishedTask()
 
 void tst_Delivery::cancelAScheduledTask()
 {
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"SCHEDULE_INTERVAL"_s, u"600000"_s } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"SCHEDULE_INTERVAL"_s, u"600000"_s } }));
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
 
@@ -517,16 +494,16 @@ void tst_Delivery::cancelAScheduledTask()
 
     // The repository is free for a new request, and GitHub was never asked.
     QCOMPARE(hookme.submit(u"octo-org"_s, u"hello-world"_s).status, 202);
-    QCOMPARE(m_github->requestCount(), 0);
+    QCOMPARE(m_servers->github.requestCount(), 0);
 }
 
 void tst_Delivery::cancelARunningTaskIsRefused()
 {
-    m_github->setResponseDelay(800);
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    m_servers->github.setResponseDelay(800);
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = submit(hookme);
-    QTRY_COMPARE_WITH_TIMEOUT(m_github->requestCount(), 1, 10'000);  // mid-collection
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->github.requestCount(), 1, 10'000);  // mid-collection
     QCOMPARE(stateOf(hookme, id), u"running"_s);
 
     // An attempt under way is not cut off: the task goes on and is delivered.
@@ -534,7 +511,7 @@ void tst_Delivery::cancelARunningTaskIsRefused()
     QCOMPARE(refused.status, 409);
     QCOMPARE(refused.json()["error"_L1]["code"_L1].toString(), u"task_running"_s);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(hookme, id), u"delivered"_s, 15'000);
-    QCOMPARE(m_receiver->deliveryCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveryCount(), 1);
     const HttpAnswer finished = call(hookme, "DELETE", u"/tasks/%1"_s.arg(id));
     QCOMPARE(finished.status, 409);
     QCOMPARE(finished.json()["error"_L1]["code"_L1].toString(), u"task_finished"_s);
@@ -542,16 +519,16 @@ void tst_Delivery::cancelARunningTaskIsRefused()
 
 void tst_Delivery::notifiesAFailedTask()
 {
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) },
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) },
                                     { u"WEBHOOK_NOTIFY_FAILURES"_s, u"true"_s } }));
     QVERIFY(hookme.start());
     const HttpAnswer accepted = hookme.submit(u"octo-org"_s, u"no-such-repo"_s);
     const QString id = accepted.json().value("id"_L1).toString();
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveryCount(), 1, 15'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveryCount(), 1, 15'000);
     QCOMPARE(stateOf(hookme, id), u"failed"_s);
-    const WebhookReceiver::Delivery notification = m_receiver->deliveries().first();
+    const WebhookReceiver::Delivery notification = m_servers->receiver.deliveries().first();
     QCOMPARE(notification.header("hookme-event"), "task.failed");
     QCOMPARE(notification.header("Content-Type"), "application/json");
     QCOMPARE(notification.header("webhook-id"), id.toLatin1() + "-failed-1");
@@ -570,16 +547,16 @@ void tst_Delivery::notifiesAFailedTask()
     QVERIFY(!body.contains("issues"_L1));  // not a report's shape
 
     QTest::qWait(400);  // one message, not retried, not repeated
-    QCOMPARE(m_receiver->deliveryCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveryCount(), 1);
 }
 
 void tst_Delivery::malformedSecretStopsStartUp()
 {
     QProcess process;
     QProcessEnvironment environment;
-    environment.insert(u"WEBHOOK_URL"_s, m_receiver->url().toString());
+    environment.insert(u"WEBHOOK_URL"_s, m_servers->receiver.url().toString());
     environment.insert(u"WEBHOOK_SECRET"_s, u"my-raw-webhook-secret-value"_s);
-    environment.insert(u"DATA_DIR"_s, m_dataDir->path());
+    environment.insert(u"DATA_DIR"_s, m_servers->dataDir.path());
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(HOOKME_BINARY), {});
     QVERIFY(process.waitForFinished(10'000));
@@ -600,10 +577,10 @@ void tst_Delivery::manyTasksAtOnceAllDelivered()
     for (int i = 0; i < taskCount; ++i) {
         FakeRepository repository = makeRepository(u"octo-org"_s, u"many-%1"_s.arg(i), 2);
         repository.id = 5000 + i;
-        m_github->addRepository(repository);
+        m_servers->github.addRepository(repository);
     }
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"SCHEDULE_INTERVAL"_s, u"1000"_s },
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"SCHEDULE_INTERVAL"_s, u"1000"_s },
                                     { u"WORKER_CONCURRENCY"_s, u"32"_s },
                                     { u"GITHUB_MAX_CONCURRENCY"_s, u"2"_s },
                                     { u"WEBHOOK_SECRET"_s, QString::fromLatin1(secretA) } }));
@@ -611,13 +588,13 @@ void tst_Delivery::manyTasksAtOnceAllDelivered()
     for (int i = 0; i < taskCount; ++i)
         QCOMPARE(hookme.submit(u"octo-org"_s, u"many-%1"_s.arg(i)).status, 202);
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveryCount(), taskCount, 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveryCount(), taskCount, 30'000);
     QTRY_COMPARE(hookme.get(u"/tasks?state=delivered"_s).json()["total"_L1].toInt(), taskCount);
     QSet<QByteArray> ids;
-    for (const WebhookReceiver::Delivery &delivery : m_receiver->deliveries())
+    for (const WebhookReceiver::Delivery &delivery : m_servers->receiver.deliveries())
         ids.insert(delivery.header("webhook-id"));
     QCOMPARE(ids.size(), taskCount);  // one message per task, each with its own id
-    verifySignature(m_receiver->deliveries().last(), secretA);
+    verifySignature(m_servers->receiver.deliveries().last(), secretA);
 }
 
 QTEST_GUILESS_MAIN(tst_Delivery)

@@ -1,8 +1,7 @@
 // End-to-end: the real hookme binary against a local fake GitHub and a local webhook
 // receiver, both real HTTP servers on loopback.
-#include "fakegithub.h"
+#include "endtoendservers.h"
 #include "hookmeprocess.h"
-#include "webhookreceiver.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -68,41 +67,19 @@ private slots:
     void reportsMalformedSettingsByName();
 
 private:
-    QMap<QString, QString> settings(const QMap<QString, QString> &overrides = {}) const;
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<FakeGitHub> m_github;
-    std::unique_ptr<WebhookReceiver> m_receiver;
+    std::unique_ptr<EndToEndServers> m_servers;
 };
 
 void tst_EndToEnd::init()
 {
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    m_github = std::make_unique<FakeGitHub>();
-    QVERIFY(m_github->listen());
-    m_receiver = std::make_unique<WebhookReceiver>();
-    QVERIFY(m_receiver->listen());
+    m_servers = std::make_unique<EndToEndServers>();
+    QVERIFY(m_servers->start());
 }
 
 void tst_EndToEnd::cleanup()
 {
-    m_receiver.reset();
-    m_github.reset();
-    m_dataDir.reset();
-}
-
-QMap<QString, QString> tst_EndToEnd::settings(const QMap<QString, QString> &overrides) const
-{
-    QMap<QString, QString> values {
-        { u"API_URL"_s, m_github->baseUrl().toString() },
-        { u"WEBHOOK_URL"_s, m_receiver->url().toString() },
-        { u"SCHEDULE_INTERVAL"_s, u"0"_s },
-        { u"RESCHEDULE_INTERVAL"_s, u"100"_s },
-        { u"RETRY_MAX_ATTEMPTS"_s, u"3"_s },
-    };
-    values.insert(overrides);
-    return values;
+    m_servers.reset();
 }
 
 void tst_EndToEnd::deliversTheExactReport()
@@ -121,16 +98,16 @@ void tst_EndToEnd::deliversTheExactReport()
     };
     repository.contributors = { FakeGitHub::makeContributor(u"octocat"_s, 42),
                                 FakeGitHub::makeContributor(u"hubot"_s, 7) };
-    m_github->addRepository(repository);
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_github->addUser(u"hubot"_s, QJsonValue::Null);
+    m_servers->github.addRepository(repository);
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->github.addUser(u"hubot"_s, QJsonValue::Null);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const HttpAnswer accepted = hookme.submit(u"octo-org"_s, u"hello-world"_s);
     QCOMPARE(accepted.status, 202);
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveries().size(), 1, 15'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveries().size(), 1, 15'000);
     const QByteArray expected =
             R"({"user":"octo-org","repository":"hello-world","issues":[)"
             R"({"title":"Crash on \"start\" \\ café ☕ 🚀","author":"octocat",)"
@@ -140,7 +117,7 @@ void tst_EndToEnd::deliversTheExactReport()
             R"("labels":["documentation","ünïcödé ✓"]}],)"
             R"("contributors":[{"name":"The Octocat","user":"octocat","qtd_commits":42},)"
             R"({"name":null,"user":"hubot","qtd_commits":7}]})";
-    QCOMPARE(m_receiver->deliveries().first().body, expected);
+    QCOMPARE(m_servers->receiver.deliveries().first().body, expected);
 
     const QString id = accepted.json().value("id"_L1).toString();
     QTRY_COMPARE(taskById(hookme, id).value("state"_L1).toString(), u"delivered"_s);
@@ -150,22 +127,22 @@ void tst_EndToEnd::deliversTheExactReport()
              u"succeeded"_s);
 
     // One page of issues, one of contributors, one lookup per contributor's name.
-    QCOMPARE(m_github->requestCount(), 4);
-    QCOMPARE(m_github->requests().first().pathAndQuery,
+    QCOMPARE(m_servers->github.requestCount(), 4);
+    QCOMPARE(m_servers->github.requests().first().pathAndQuery,
              u"/repos/octo-org/hello-world/issues?state=all&per_page=100"_s);
 }
 
 void tst_EndToEnd::followsEveryPageAndLeavesOutPullRequests()
 {
-    m_github->addRepository(makeRepository(u"big"_s, u"repo"_s, 77, 250));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->github.addRepository(makeRepository(u"big"_s, u"repo"_s, 77, 250));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     QCOMPARE(hookme.submit(u"big"_s, u"repo"_s).status, 202);
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveries().size(), 1, 15'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveries().size(), 1, 15'000);
 
-    const QJsonArray issues = QJsonDocument::fromJson(m_receiver->deliveries().first().body)
+    const QJsonArray issues = QJsonDocument::fromJson(m_servers->receiver.deliveries().first().body)
                                       .object()
                                       .value("issues"_L1)
                                       .toArray();
@@ -182,7 +159,7 @@ void tst_EndToEnd::followsEveryPageAndLeavesOutPullRequests()
 
     // Page 1 by name, pages 2 and 3 through GitHub's next links to /repositories/{id}.
     QStringList issuePages;
-    for (const FakeGitHub::RecordedRequest &request : m_github->requests()) {
+    for (const FakeGitHub::RecordedRequest &request : m_servers->github.requests()) {
         if (request.pathAndQuery.contains("/issues"_L1))
             issuePages.append(request.pathAndQuery);
     }
@@ -194,11 +171,11 @@ void tst_EndToEnd::followsEveryPageAndLeavesOutPullRequests()
 
 void tst_EndToEnd::retriesAFailingWebhookTheConfiguredNumberOfTimes()
 {
-    m_github->addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_receiver->setFailures(1000, 500);
+    m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->receiver.setFailures(1000, 500);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"2"_s } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"2"_s } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
 
@@ -206,7 +183,7 @@ void tst_EndToEnd::retriesAFailingWebhookTheConfiguredNumberOfTimes()
                               15'000);
     // The first try and two retries, and no more, even after waiting a while.
     QTest::qWait(500);
-    QCOMPARE(m_receiver->deliveries().size(), 3);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 3);
 
     const QJsonObject task = taskById(hookme, id);
     QCOMPARE(task.value("attempts_made"_L1).toInt(), 3);
@@ -221,34 +198,34 @@ void tst_EndToEnd::retriesAFailingWebhookTheConfiguredNumberOfTimes()
     QCOMPARE(attempts[2]["stage"_L1].toString(), u"deliver"_s);
 
     // The report was collected once; the retries only delivered it again.
-    QCOMPARE(m_github->requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
-    const QByteArray first = m_receiver->deliveries().at(0).body;
-    QCOMPARE(m_receiver->deliveries().at(2).body, first);
+    QCOMPARE(m_servers->github.requestCount(u"/repos/octo-org/hello-world/issues"_s), 1);
+    const QByteArray first = m_servers->receiver.deliveries().at(0).body;
+    QCOMPARE(m_servers->receiver.deliveries().at(2).body, first);
 }
 
 void tst_EndToEnd::retriesThenDelivers()
 {
-    m_github->addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_receiver->setFailures(1, 503);
+    m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->receiver.setFailures(1, 503);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
 
     QTRY_COMPARE_WITH_TIMEOUT(taskById(hookme, id).value("state"_L1).toString(),
                               u"delivered"_s, 15'000);
-    QCOMPARE(m_receiver->deliveries().size(), 2);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 2);
     QCOMPARE(taskById(hookme, id).value("attempts_made"_L1).toInt(), 2);
 }
 
 void tst_EndToEnd::retriesAGitHubServerError()
 {
-    m_github->addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_github->failNextRequests(1, 502);
+    m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->github.failNextRequests(1, 502);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
 
@@ -259,12 +236,12 @@ void tst_EndToEnd::retriesAGitHubServerError()
     QCOMPARE(attempts[0]["stage"_L1].toString(), u"collect"_s);
     QCOMPARE(attempts[0]["http_status"_L1].toInt(), 502);
     QCOMPARE(attempts[0]["outcome"_L1].toString(), u"retry"_s);
-    QCOMPARE(m_receiver->deliveries().size(), 1);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 1);
 }
 
 void tst_EndToEnd::failsAtOnceForAMissingRepository()
 {
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"no-such-repo"_s).json()["id"_L1].toString();
 
@@ -275,14 +252,14 @@ void tst_EndToEnd::failsAtOnceForAMissingRepository()
     QCOMPARE(task.value("last_error"_L1).toString(),
              u"repository not found or not visible with the configured token"_s);
     QTest::qWait(300);
-    QCOMPARE(m_github->requestCount(), 1);
-    QCOMPARE(m_receiver->deliveries().size(), 0);
+    QCOMPARE(m_servers->github.requestCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 0);
 }
 
 void tst_EndToEnd::deduplicatesAndThrottles()
 {
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"SCHEDULE_INTERVAL"_s, u"600000"_s },
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"SCHEDULE_INTERVAL"_s, u"600000"_s },
                                     { u"RATE_LIMIT_MAX_SIMULTANEOUS_JOBS"_s, u"2"_s } }));
     QVERIFY(hookme.start());
 
@@ -355,7 +332,7 @@ void tst_EndToEnd::refusesBadInputAndStoresNothing()
     QFETCH(int, status);
     QFETCH(QString, field);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
 
     const HttpAnswer answer = hookme.postJson(u"/tasks"_s, body, contentType);
@@ -368,12 +345,12 @@ void tst_EndToEnd::refusesBadInputAndStoresNothing()
 
     QCOMPARE(hookme.get(u"/tasks"_s).json().value("total"_L1).toInt(), 0);
     QTest::qWait(200);
-    QCOMPARE(m_github->requestCount(), 0);
+    QCOMPARE(m_servers->github.requestCount(), 0);
 }
 
 void tst_EndToEnd::refusesAnOversizedBodyWithoutReadingIt()
 {
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
 
     // Declared and sent: 8 MiB. The answer must come before the body is read.
@@ -410,7 +387,7 @@ void tst_EndToEnd::refusesAnOversizedBodyWithoutReadingIt()
 
 void tst_EndToEnd::answersUnknownPathsAndMethodsWithJson()
 {
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
 
     const HttpAnswer unknown = hookme.get(u"/no/such/path"_s);
@@ -439,7 +416,7 @@ void tst_EndToEnd::closesTheConnectionWhenTheClientAsks()
 {
     QFETCH(QByteArray, request);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
 
     // A client that reads until the server closes must get its answer and the end.
@@ -460,26 +437,26 @@ void tst_EndToEnd::restartAfterKillLosesNoTask()
 {
     const int taskCount = 20;
     for (int i = 0; i < taskCount; ++i) {
-        m_github->addRepository(makeRepository(u"octo-org"_s, u"repo-%1"_s.arg(i), 100 + i, 2));
+        m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"repo-%1"_s.arg(i), 100 + i, 2));
     }
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
 
-    const auto config = settings({ { u"SCHEDULE_INTERVAL"_s, u"1500"_s } });
+    const auto config = m_servers->settings({ { u"SCHEDULE_INTERVAL"_s, u"1500"_s } });
     {
-        HookmeProcess hookme(m_dataDir->path(), config);
+        HookmeProcess hookme(m_servers->dataDir.path(), config);
         QVERIFY(hookme.start());
         for (int i = 0; i < taskCount; ++i)
             QCOMPARE(hookme.submit(u"octo-org"_s, u"repo-%1"_s.arg(i)).status, 202);
         hookme.kill();  // before any task is due
     }
-    QCOMPARE(m_receiver->deliveries().size(), 0);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 0);
 
-    HookmeProcess restarted(m_dataDir->path(), config);
+    HookmeProcess restarted(m_servers->dataDir.path(), config);
     QVERIFY(restarted.start());
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveries().size(), taskCount, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveries().size(), taskCount, 20'000);
 
     QSet<QString> repositories;
-    for (const WebhookReceiver::Delivery &delivery : m_receiver->deliveries())
+    for (const WebhookReceiver::Delivery &delivery : m_servers->receiver.deliveries())
         repositories.insert(QJsonDocument::fromJson(delivery.body)["repository"_L1].toString());
     QCOMPARE(repositories.size(), taskCount);
     QTRY_COMPARE(restarted.get(u"/tasks?state=delivered"_s).json()["total"_L1].toInt(),
@@ -488,26 +465,26 @@ void tst_EndToEnd::restartAfterKillLosesNoTask()
 
 void tst_EndToEnd::attemptCutOffByAKillRunsAgain()
 {
-    m_github->addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
-    m_github->addUser(u"octocat"_s, u"The Octocat"_s);
-    m_github->setResponseDelay(5'000);
+    m_servers->github.addRepository(makeRepository(u"octo-org"_s, u"hello-world"_s, 1, 3));
+    m_servers->github.addUser(u"octocat"_s, u"The Octocat"_s);
+    m_servers->github.setResponseDelay(5'000);
 
     QString id;
     {
-        HookmeProcess hookme(m_dataDir->path(), settings());
+        HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
         QVERIFY(hookme.start());
         id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
-        QTRY_COMPARE_WITH_TIMEOUT(m_github->requestCount(), 1, 10'000);  // mid-attempt
+        QTRY_COMPARE_WITH_TIMEOUT(m_servers->github.requestCount(), 1, 10'000);  // mid-attempt
         QCOMPARE(taskById(hookme, id).value("state"_L1).toString(), u"running"_s);
         hookme.kill();
     }
-    m_github->setResponseDelay(0);
+    m_servers->github.setResponseDelay(0);
 
-    HookmeProcess restarted(m_dataDir->path(), settings());
+    HookmeProcess restarted(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(restarted.start());
     QTRY_COMPARE_WITH_TIMEOUT(taskById(restarted, id).value("state"_L1).toString(),
                               u"delivered"_s, 15'000);
-    QCOMPARE(m_receiver->deliveries().size(), 1);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 1);
     // The cut-off attempt does not count against the task's retries.
     QCOMPARE(taskById(restarted, id).value("attempts_made"_L1).toInt(), 1);
 }
@@ -516,10 +493,10 @@ void tst_EndToEnd::reportsMalformedSettingsByName()
 {
     QProcess process;
     QProcessEnvironment environment;
-    environment.insert(u"WEBHOOK_URL"_s, m_receiver->url().toString());
+    environment.insert(u"WEBHOOK_URL"_s, m_servers->receiver.url().toString());
     environment.insert(u"API_TOKEN"_s, u"ghp_secret_token_value"_s);
     environment.insert(u"RETRY_MAX_ATTEMPTS"_s, u"many"_s);
-    environment.insert(u"DATA_DIR"_s, m_dataDir->path());
+    environment.insert(u"DATA_DIR"_s, m_servers->dataDir.path());
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(HOOKME_BINARY), {});
     QVERIFY(process.waitForFinished(10'000));

@@ -1,9 +1,8 @@
 // End-to-end: how hookme copes with GitHub's real behaviour (rate limits, conditional
 // requests, renamed repositories, disabled issues, GraphQL, GitHub Enterprise paths), and how
 // much quota it spends. The real hookme binary runs against the fake GitHub on loopback.
-#include "fakegithub.h"
+#include "endtoendservers.h"
 #include "hookmeprocess.h"
-#include "webhookreceiver.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -70,41 +69,20 @@ private slots:
     void collectCommandPrintsTheReport();
 
 private:
-    QMap<QString, QString> settings(const QMap<QString, QString> &overrides = {}) const;
     QJsonObject waitForTask(HookmeProcess &hookme, const QString &id, const QString &state);
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<FakeGitHub> m_github;
-    std::unique_ptr<WebhookReceiver> m_receiver;
+    std::unique_ptr<EndToEndServers> m_servers;
 };
 
 void tst_GitHub::init()
 {
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    m_github = std::make_unique<FakeGitHub>();
-    QVERIFY(m_github->listen());
-    m_receiver = std::make_unique<WebhookReceiver>();
-    QVERIFY(m_receiver->listen());
+    m_servers = std::make_unique<EndToEndServers>();
+    QVERIFY(m_servers->start());
 }
 
 void tst_GitHub::cleanup()
 {
-    m_receiver.reset();
-    m_github.reset();
-    m_dataDir.reset();
-}
-
-QMap<QString, QString> tst_GitHub::settings(const QMap<QString, QString> &overrides) const
-{
-    QMap<QString, QString> values {
-        { u"API_URL"_s, m_github->apiUrl().toString() },
-        { u"WEBHOOK_URL"_s, m_receiver->url().toString() },
-        { u"SCHEDULE_INTERVAL"_s, u"0"_s },
-        { u"RESCHEDULE_INTERVAL"_s, u"100"_s },
-    };
-    values.insert(overrides);
-    return values;
+    m_servers.reset();
 }
 
 QJsonObject tst_GitHub::waitForTask(HookmeProcess &hookme, const QString &id,
@@ -122,14 +100,14 @@ QJsonObject tst_GitHub::waitForTask(HookmeProcess &hookme, const QString &id,
 
 void tst_GitHub::sendsGitHubsHeadersAndTheToken()
 {
-    m_github->addRepository(smallRepository());
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"API_TOKEN"_s, token } }));
+    m_servers->github.addRepository(smallRepository());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"API_TOKEN"_s, token } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     QCOMPARE(waitForTask(hookme, id, u"delivered"_s)["state"_L1].toString(), u"delivered"_s);
 
-    QVERIFY(m_github->requestCount() > 0);
-    for (const FakeGitHub::RecordedRequest &request : m_github->requests()) {
+    QVERIFY(m_servers->github.requestCount() > 0);
+    for (const FakeGitHub::RecordedRequest &request : m_servers->github.requests()) {
         QCOMPARE(request.header("Authorization"), "Bearer " + token.toUtf8());
         QCOMPARE(request.header("X-GitHub-Api-Version"), "2022-11-28");
         QCOMPARE(request.header("Accept"), "application/vnd.github+json");
@@ -141,17 +119,17 @@ void tst_GitHub::sendsGitHubsHeadersAndTheToken()
 
 void tst_GitHub::sendsNoAuthorizationWithoutAToken()
 {
-    m_github->addRepository(smallRepository());
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    m_servers->github.addRepository(smallRepository());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     QCOMPARE(waitForTask(hookme, id, u"delivered"_s)["state"_L1].toString(), u"delivered"_s);
 
-    for (const FakeGitHub::RecordedRequest &request : m_github->requests())
+    for (const FakeGitHub::RecordedRequest &request : m_servers->github.requests())
         QVERIFY(request.header("Authorization").isEmpty());
     // Without a token, names come from REST, one user at a time.
-    QCOMPARE(m_github->graphqlRequestCount(), 0);
-    QCOMPARE(m_github->requestCount(u"/users/"_s), 2);
+    QCOMPARE(m_servers->github.graphqlRequestCount(), 0);
+    QCOMPARE(m_servers->github.requestCount(u"/users/"_s), 2);
 }
 
 void tst_GitHub::followsCursorLinksExactlyAsGiven()
@@ -160,21 +138,21 @@ void tst_GitHub::followsCursorLinksExactlyAsGiven()
     repository.issues.clear();
     for (int number = 250; number >= 1; --number)
         repository.issues.append(FakeGitHub::makeIssue(number, u"Issue %1"_s.arg(number), {}));
-    m_github->addRepository(repository);
-    m_github->setCursorPagination(true);
+    m_servers->github.addRepository(repository);
+    m_servers->github.setCursorPagination(true);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     const QJsonObject task = waitForTask(hookme, id, u"delivered"_s);
 
-    const QJsonArray issues = deliveredReport(*m_receiver)["issues"_L1].toArray();
+    const QJsonArray issues = deliveredReport(m_servers->receiver)["issues"_L1].toArray();
     QCOMPARE(issues.size(), 250);
     QCOMPARE(issues.first()["title"_L1].toString(), u"Issue 250"_s);
     QCOMPARE(issues.last()["title"_L1].toString(), u"Issue 1"_s);
     // Three pages, the later two by cursor; no page URL was made up.
     QStringList issuePages;
-    for (const FakeGitHub::RecordedRequest &request : m_github->requests()) {
+    for (const FakeGitHub::RecordedRequest &request : m_servers->github.requests()) {
         if (request.pathAndQuery.contains("/issues"_L1))
             issuePages.append(request.pathAndQuery);
     }
@@ -188,21 +166,21 @@ void tst_GitHub::followsCursorLinksExactlyAsGiven()
 
 void tst_GitHub::followsARenamedRepositoryAndKeepsTheGivenNames()
 {
-    m_github->addRepository(smallRepository(u"octo-org"_s, u"new-name"_s, 1000));
-    m_github->addRename(u"octo-org"_s, u"old-name"_s, 1000);
+    m_servers->github.addRepository(smallRepository(u"octo-org"_s, u"new-name"_s, 1000));
+    m_servers->github.addRename(u"octo-org"_s, u"old-name"_s, 1000);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"API_TOKEN"_s, token } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"API_TOKEN"_s, token } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"old-name"_s).json()["id"_L1].toString();
     QCOMPARE(waitForTask(hookme, id, u"delivered"_s)["state"_L1].toString(), u"delivered"_s);
 
-    const QJsonObject report = deliveredReport(*m_receiver);
+    const QJsonObject report = deliveredReport(m_servers->receiver);
     QCOMPARE(report["repository"_L1].toString(), u"old-name"_s);
     QCOMPARE(report["issues"_L1].toArray().size(), 2);
-    QCOMPARE(m_github->requestCount(u"/repos/octo-org/old-name/issues"_s), 1);
-    QCOMPARE(m_github->requestCount(u"/repositories/1000/issues"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/repos/octo-org/old-name/issues"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/repositories/1000/issues"_s), 1);
     // The token went along to the new address, which is on the same host.
-    for (const FakeGitHub::RecordedRequest &request : m_github->requests())
+    for (const FakeGitHub::RecordedRequest &request : m_servers->github.requests())
         QCOMPARE(request.header("Authorization"), "Bearer " + token.toUtf8());
 }
 
@@ -210,14 +188,14 @@ void tst_GitHub::reportsDisabledIssuesAsAWarning()
 {
     FakeRepository repository = smallRepository();
     repository.issuesDisabled = true;
-    m_github->addRepository(repository);
+    m_servers->github.addRepository(repository);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     QCOMPARE(waitForTask(hookme, id, u"delivered"_s)["attempts_made"_L1].toInt(), 1);
 
-    QCOMPARE(m_receiver->deliveries().first().body,
+    QCOMPARE(m_servers->receiver.deliveries().first().body,
              R"({"user":"octo-org","repository":"hello-world","issues":[],)"
              R"("contributors":[{"name":"The Octocat","user":"octocat","qtd_commits":10},)"
              R"({"name":"Hubot","user":"hubot","qtd_commits":3}],)"
@@ -228,15 +206,15 @@ void tst_GitHub::reportsATooLargeContributorListAsAWarning()
 {
     FakeRepository repository = smallRepository();
     repository.contributorsTooLarge = true;
-    m_github->addRepository(repository);
+    m_servers->github.addRepository(repository);
 
-    HookmeProcess hookme(m_dataDir->path(), settings());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     const QJsonObject task = waitForTask(hookme, id, u"delivered"_s);
     QCOMPARE(task["attempts_made"_L1].toInt(), 1);  // no retry, no waiting
 
-    const QJsonObject report = deliveredReport(*m_receiver);
+    const QJsonObject report = deliveredReport(m_servers->receiver);
     QCOMPARE(report["issues"_L1].toArray().size(), 2);
     QCOMPARE(report["contributors"_L1].toArray(), QJsonArray());
     const QJsonArray warnings = report["warnings"_L1].toArray();
@@ -250,22 +228,22 @@ void tst_GitHub::includesAnonymousContributorsOnlyWhenAsked()
     FakeRepository repository = smallRepository();
     repository.contributors.insert(
             1, FakeGitHub::makeAnonymousContributor(u"Jane Doe"_s, u"jane@example.com"_s, 5));
-    m_github->addRepository(repository);
+    m_servers->github.addRepository(repository);
 
     {
-        HookmeProcess hookme(m_dataDir->path(), settings());
+        HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings());
         QVERIFY(hookme.start());
         const QString id =
                 hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
         waitForTask(hookme, id, u"delivered"_s);
-        QCOMPARE(deliveredReport(*m_receiver)["contributors"_L1].toArray().size(), 2);
+        QCOMPARE(deliveredReport(m_servers->receiver)["contributors"_L1].toArray().size(), 2);
     }
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"CONTRIBUTORS_ANON"_s, u"true"_s } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"CONTRIBUTORS_ANON"_s, u"true"_s } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     waitForTask(hookme, id, u"delivered"_s);
-    const QJsonArray contributors = deliveredReport(*m_receiver, 1)["contributors"_L1].toArray();
+    const QJsonArray contributors = deliveredReport(m_servers->receiver, 1)["contributors"_L1].toArray();
     QCOMPARE(contributors.size(), 3);
     QCOMPARE(contributors[1].toObject(),
              (QJsonObject { { u"name"_s, u"Jane Doe"_s }, { u"user"_s, QJsonValue::Null },
@@ -288,32 +266,32 @@ void tst_GitHub::failsAtOnceForUnretryableAnswers()
     QFETCH(int, status);
     QFETCH(QString, error);
 
-    m_github->addRepository(smallRepository());
+    m_servers->github.addRepository(smallRepository());
     if (status == 401)
-        m_github->setAcceptedToken(u"another-token"_s);
+        m_servers->github.setAcceptedToken(u"another-token"_s);
     else
-        m_github->failNextRequests(1, status);
+        m_servers->github.failNextRequests(1, status);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"API_TOKEN"_s, token } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"API_TOKEN"_s, token } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     const QJsonObject task = waitForTask(hookme, id, u"failed"_s);
     QCOMPARE(task["attempts_made"_L1].toInt(), 1);
     QCOMPARE(task["last_error"_L1].toString(), error);
     QTest::qWait(300);
-    QCOMPARE(m_github->requestCount(), 1);
-    QCOMPARE(m_receiver->deliveries().size(), 0);
+    QCOMPARE(m_servers->github.requestCount(), 1);
+    QCOMPARE(m_servers->receiver.deliveries().size(), 0);
     QVERIFY(!hookme.output().contains(token));
 }
 
 void tst_GitHub::waitsForThePrimaryRateLimitWithoutUsingARetry()
 {
-    m_github->addRepository(smallRepository());
+    m_servers->github.addRepository(smallRepository());
     // Two requests left; the collection needs four (issues, contributors, two names).
     const qint64 reset = QDateTime::currentSecsSinceEpoch() + 3;
-    m_github->setRateLimit(60, 2, reset);
+    m_servers->github.setRateLimit(60, 2, reset);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s },
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s },
                                                        { u"GITHUB_QUOTA_RESERVE"_s, u"0"_s } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
@@ -331,9 +309,9 @@ void tst_GitHub::waitsForThePrimaryRateLimitWithoutUsingARetry()
     const QDateTime until =
             QDateTime::fromString(task["rate_limited_until"_L1].toString(), Qt::ISODateWithMs);
     QCOMPARE(until.toSecsSinceEpoch(), reset + 1);
-    const int requestsBeforeReset = m_github->requestCount();
+    const int requestsBeforeReset = m_servers->github.requestCount();
 
-    m_github->resetRateLimit(60);
+    m_servers->github.resetRateLimit(60);
     task = waitForTask(hookme, id, u"delivered"_s);
     QCOMPARE(task["attempts_made"_L1].toInt(), 1);
     QVERIFY(task["rate_limited_until"_L1].isNull());
@@ -344,10 +322,10 @@ void tst_GitHub::waitsForThePrimaryRateLimitWithoutUsingARetry()
 
 void tst_GitHub::waitsForASecondaryRateLimit()
 {
-    m_github->addRepository(smallRepository());
-    m_github->failNextRequestsWithSecondaryLimit(1, 1);
+    m_servers->github.addRepository(smallRepository());
+    m_servers->github.failNextRequestsWithSecondaryLimit(1, 1);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"RETRY_MAX_ATTEMPTS"_s, u"0"_s } }));
     QVERIFY(hookme.start());
     const qint64 submittedAt = QDateTime::currentMSecsSinceEpoch();
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
@@ -355,25 +333,25 @@ void tst_GitHub::waitsForASecondaryRateLimit()
     const QJsonObject task = waitForTask(hookme, id, u"delivered"_s);
     QCOMPARE(task["attempts_made"_L1].toInt(), 1);
     // Retry-After: 1 was respected before GitHub was asked again.
-    const QList<FakeGitHub::RecordedRequest> requests = m_github->requests();
+    const QList<FakeGitHub::RecordedRequest> requests = m_servers->github.requests();
     QVERIFY(requests.size() >= 2);
     QVERIFY(QDateTime::currentMSecsSinceEpoch() - submittedAt >= 1000);
 }
 
 void tst_GitHub::startsNoCollectionWhenTheQuotaRunsLow()
 {
-    m_github->addRepository(smallRepository());
-    m_github->addRepository(smallRepository(u"octo-org"_s, u"second"_s, 43));
+    m_servers->github.addRepository(smallRepository());
+    m_servers->github.addRepository(smallRepository(u"octo-org"_s, u"second"_s, 43));
     const qint64 reset = QDateTime::currentSecsSinceEpoch() + 3;
-    m_github->setRateLimit(60, 14, reset);
+    m_servers->github.setRateLimit(60, 14, reset);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"GITHUB_QUOTA_RESERVE"_s, u"10"_s } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"GITHUB_QUOTA_RESERVE"_s, u"10"_s } }));
     QVERIFY(hookme.start());
 
     // 14 left: the first collection starts, and spends 4.
     const QString first = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     QCOMPARE(waitForTask(hookme, first, u"delivered"_s)["github_requests"_L1].toInt(), 4);
-    QCOMPARE(m_github->rateLimitRemaining(), 10);
+    QCOMPARE(m_servers->github.rateLimitRemaining(), 10);
 
     // 10 left, the reserve: the next one waits for the reset without asking anything.
     const QString second = hookme.submit(u"octo-org"_s, u"second"_s).json()["id"_L1].toString();
@@ -389,9 +367,9 @@ void tst_GitHub::startsNoCollectionWhenTheQuotaRunsLow()
     QCOMPARE(QDateTime::fromString(task["rate_limited_until"_L1].toString(), Qt::ISODateWithMs)
                      .toSecsSinceEpoch(),
              reset + 1);
-    QCOMPARE(m_github->rateLimitRemaining(), 10);
+    QCOMPARE(m_servers->github.rateLimitRemaining(), 10);
 
-    m_github->resetRateLimit(60);
+    m_servers->github.resetRateLimit(60);
     QCOMPARE(waitForTask(hookme, second, u"delivered"_s)["attempts_made"_L1].toInt(), 1);
 }
 
@@ -401,13 +379,13 @@ void tst_GitHub::keepsAtMostTheConfiguredRequestsInFlight()
     for (int i = 0; i < taskCount; ++i) {
         FakeRepository repository = smallRepository(u"octo-org"_s, u"repo-%1"_s.arg(i), 50 + i);
         repository.contributors = {};  // two requests a task: issues, contributors
-        m_github->addRepository(repository);
+        m_servers->github.addRepository(repository);
     }
     const int delayMs = 300;
-    m_github->setResponseDelay(delayMs);
+    m_servers->github.setResponseDelay(delayMs);
 
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"GITHUB_MAX_CONCURRENCY"_s, u"2"_s },
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"GITHUB_MAX_CONCURRENCY"_s, u"2"_s },
                                     { u"WORKER_CONCURRENCY"_s, u"6"_s },
                                     { u"SCHEDULE_INTERVAL"_s, u"500"_s } }));
     QVERIFY(hookme.start());
@@ -417,18 +395,18 @@ void tst_GitHub::keepsAtMostTheConfiguredRequestsInFlight()
 
     QElapsedTimer elapsed;
     elapsed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(m_receiver->deliveries().size(), taskCount, 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_servers->receiver.deliveries().size(), taskCount, 30'000);
     // Twelve requests, two at a time, each answered after 300 ms: six rounds at least. All
     // six tasks at once would have taken two rounds.
     QVERIFY2(elapsed.elapsed() >= 6 * delayMs - 500 - 100,
              qPrintable(QString::number(elapsed.elapsed())));
-    QCOMPARE(m_github->requestCount(), 2 * taskCount);
+    QCOMPARE(m_servers->github.requestCount(), 2 * taskCount);
 }
 
 void tst_GitHub::repeatsAnUnchangedTaskWithoutSpendingQuota()
 {
-    m_github->addRepository(smallRepository());
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"API_TOKEN"_s, token },
+    m_servers->github.addRepository(smallRepository());
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"API_TOKEN"_s, token },
                                                        { u"NAME_CACHE_TTL"_s, u"0"_s } }));
     QVERIFY(hookme.start());
 
@@ -445,15 +423,15 @@ void tst_GitHub::repeatsAnUnchangedTaskWithoutSpendingQuota()
     // Both listings answered 304; names are asked again (NAME_CACHE_TTL=0) through GraphQL.
     QCOMPARE(secondTask["github_requests"_L1].toInt(), 3);
     QCOMPARE(secondTask["github_quota_requests"_L1].toInt(), 1);
-    QCOMPARE(m_receiver->deliveries().at(1).body, m_receiver->deliveries().at(0).body);
+    QCOMPARE(m_servers->receiver.deliveries().at(1).body, m_servers->receiver.deliveries().at(0).body);
 
     // A change shows: the issue listing answers 200 again.
-    m_github->replaceIssues(u"octo-org"_s, u"hello-world"_s,
+    m_servers->github.replaceIssues(u"octo-org"_s, u"hello-world"_s,
                             { FakeGitHub::makeIssue(4, u"Third"_s, u"octocat"_s) });
     const QString third = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     const QJsonObject thirdTask = waitForTask(hookme, third, u"delivered"_s);
     QCOMPARE(thirdTask["github_quota_requests"_L1].toInt(), 2);
-    QCOMPARE(deliveredReport(*m_receiver, 2)["issues"_L1].toArray().size(), 1);
+    QCOMPARE(deliveredReport(m_servers->receiver, 2)["issues"_L1].toArray().size(), 1);
 }
 
 void tst_GitHub::resolvesNamesInOneGraphQLQueryAndFallsBackToRest()
@@ -461,22 +439,22 @@ void tst_GitHub::resolvesNamesInOneGraphQLQueryAndFallsBackToRest()
     FakeRepository repository = smallRepository();
     repository.contributors.append(FakeGitHub::makeContributor(u"dependabot[bot]"_s, 8));
     repository.contributors.append(FakeGitHub::makeContributor(u"ghost-user"_s, 1));
-    m_github->addRepository(repository);
-    m_github->addUser(u"dependabot[bot]"_s, u"Dependabot"_s, UserKind::Bot);
-    m_github->addUser(u"ghost-user"_s, QJsonValue::Null);
+    m_servers->github.addRepository(repository);
+    m_servers->github.addUser(u"dependabot[bot]"_s, u"Dependabot"_s, UserKind::Bot);
+    m_servers->github.addUser(u"ghost-user"_s, QJsonValue::Null);
 
-    HookmeProcess hookme(m_dataDir->path(), settings({ { u"API_TOKEN"_s, token } }));
+    HookmeProcess hookme(m_servers->dataDir.path(), m_servers->settings({ { u"API_TOKEN"_s, token } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     const QJsonObject task = waitForTask(hookme, id, u"delivered"_s);
 
-    QCOMPARE(m_github->graphqlRequestCount(), 1);
+    QCOMPARE(m_servers->github.graphqlRequestCount(), 1);
     // GraphQL resolves users only; the bot is asked through REST.
-    QCOMPARE(m_github->requestCount(u"/users/"_s), 1);
-    QCOMPARE(m_github->requestCount(u"/users/dependabot%5Bbot%5D"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/users/"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/users/dependabot%5Bbot%5D"_s), 1);
     QCOMPARE(task["github_requests"_L1].toInt(), 4);
 
-    const QJsonArray contributors = deliveredReport(*m_receiver)["contributors"_L1].toArray();
+    const QJsonArray contributors = deliveredReport(m_servers->receiver)["contributors"_L1].toArray();
     QStringList names;
     for (const QJsonValue &contributor : contributors)
         names.append(contributor["name"_L1].isNull() ? u"null"_s
@@ -486,30 +464,30 @@ void tst_GitHub::resolvesNamesInOneGraphQLQueryAndFallsBackToRest()
 
 void tst_GitHub::worksWithGitHubEnterprisePaths()
 {
-    m_github->setApiPathPrefix(u"/api/v3"_s);
-    m_github->addRepository(smallRepository());
+    m_servers->github.setApiPathPrefix(u"/api/v3"_s);
+    m_servers->github.addRepository(smallRepository());
 
     // With a trailing slash, as people often write it.
-    const QString apiUrl = m_github->baseUrl().toString() + u"/api/v3/"_s;
-    HookmeProcess hookme(m_dataDir->path(),
-                         settings({ { u"API_URL"_s, apiUrl }, { u"API_TOKEN"_s, token } }));
+    const QString apiUrl = m_servers->github.baseUrl().toString() + u"/api/v3/"_s;
+    HookmeProcess hookme(m_servers->dataDir.path(),
+                         m_servers->settings({ { u"API_URL"_s, apiUrl }, { u"API_TOKEN"_s, token } }));
     QVERIFY(hookme.start());
     const QString id = hookme.submit(u"octo-org"_s, u"hello-world"_s).json()["id"_L1].toString();
     waitForTask(hookme, id, u"delivered"_s);
 
-    QCOMPARE(m_github->requestCount(u"/api/v3/repos/octo-org/hello-world/issues"_s), 1);
-    QCOMPARE(m_github->requestCount(u"/api/graphql"_s), 1);
-    QCOMPARE(deliveredReport(*m_receiver)["contributors"_L1].toArray()[0]["name"_L1].toString(),
+    QCOMPARE(m_servers->github.requestCount(u"/api/v3/repos/octo-org/hello-world/issues"_s), 1);
+    QCOMPARE(m_servers->github.requestCount(u"/api/graphql"_s), 1);
+    QCOMPARE(deliveredReport(m_servers->receiver)["contributors"_L1].toArray()[0]["name"_L1].toString(),
              u"The Octocat"_s);
 }
 
 void tst_GitHub::collectCommandPrintsTheReport()
 {
-    m_github->addRepository(smallRepository());
+    m_servers->github.addRepository(smallRepository());
 
     QProcess process;
     QProcessEnvironment environment;
-    environment.insert(u"API_URL"_s, m_github->apiUrl().toString());
+    environment.insert(u"API_URL"_s, m_servers->github.apiUrl().toString());
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(HOOKME_BINARY), { u"collect"_s, u"octo-org/hello-world"_s });
     // The fake GitHub answers from this thread's event loop: wait without blocking it.
@@ -531,7 +509,7 @@ void tst_GitHub::collectCommandPrintsTheReport()
     process.start(QStringLiteral(HOOKME_BINARY), { u"collect"_s, u"octo-org/../x"_s });
     QVERIFY(process.waitForFinished(10'000));
     QCOMPARE(process.exitCode(), 2);
-    QCOMPARE(m_github->requestCount(), 4);
+    QCOMPARE(m_servers->github.requestCount(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_GitHub)
