@@ -2,7 +2,7 @@
 //
 // Guarantees:
 //   - RETRY_BACKOFF=fixed (the default): every retry waits exactly RESCHEDULE_INTERVAL.
-//   - RETRY_BACKOFF=exponential: the n-th consecutive failure of a stage (n from 1) waits
+//   - RETRY_BACKOFF=exponential: the task's n-th failure since it was queued (n from 1) waits
 //     RESCHEDULE_INTERVAL x 2^(n-1), times a jitter factor from 0.8 to 1.2, and never more
 //     than RETRY_MAX_INTERVAL.
 //   - A receiver's Retry-After (429 or 503) moves the retry no sooner than it asks, but never
@@ -22,7 +22,7 @@ class RetryPolicy
 public:
     explicit RetryPolicy(const Settings &settings);
 
-    // The wait after the `failures`-th consecutive failure of a stage (1 for the first).
+    // The wait after the task's `failures`-th failure since it was queued (1 for the first).
     // `jitter` is a number from 0 to 1 (a random one in service; fixed in tests); it only
     // matters for the exponential backoff. `retryAfterMs` is what the receiver asked for.
     qint64 delayMs(int failures, double jitter, std::optional<qint64> retryAfterMs = {}) const;

@@ -89,12 +89,15 @@ QJsonObject tst_GitHub::waitForTask(HookmeProcess &hookme, const QString &id,
                                     const QString &state)
 {
     QJsonObject task;
-    QTest::qWaitFor(
+    const bool reached = QTest::qWaitFor(
             [&] {
                 task = hookme.get(u"/tasks/"_s + id).json();
                 return task.value("state"_L1).toString() == state;
             },
             20'000);
+    // The callers compare the task's fields, which then show where it stopped instead.
+    if (!reached)
+        qWarning().noquote() << "task" << id << "did not become" << state << "but is" << task;
     return task;
 }
 
