@@ -7,17 +7,14 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
-#include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
-#include <QHttpServerRouterRule>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QRegularExpressionMatch>
-#include <QTcpServer>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -58,19 +55,6 @@ const QString issuesDocumentation =
 const QString contributorsDocumentation =
         u"https://docs.github.com/rest/repos/repos#list-repository-contributors"_s;
 const QString httpDateFormat = u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s;
-
-// Catches every request that no other route took; registered last.
-class AnyPathRule : public QHttpServerRouterRule
-{
-public:
-    using QHttpServerRouterRule::QHttpServerRouterRule;
-
-protected:
-    bool matches(const QHttpServerRequest &, QRegularExpressionMatch *) const override
-    {
-        return true;
-    }
-};
 
 // 32-bit FNV-1a: stable across runs, unlike qHash, so ids do not change between test runs.
 quint32 stableHash(const QString &text)
@@ -559,65 +543,20 @@ QByteArray FakeGitHub::RecordedRequest::header(const QByteArray &name) const
 }
 
 FakeGitHub::FakeGitHub(QObject *parent)
-    : QObject(parent)
-    , m_server(new QHttpServer(this))
+    : LoopbackServer(parent)
     , m_core(std::make_unique<Quota>())
     , m_graphql(std::make_unique<Quota>())
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     m_core->reset = now + rateLimitWindowSeconds;
     m_graphql->reset = now + rateLimitWindowSeconds;
-
-    // One route for everything: the API path prefix can change after construction, and
-    // renamed repositories answer under any sub-path.
-    m_server->route<AnyPathRule>(u"/"_s,
-                                 [this](const QHttpServerRequest &request,
-                                        QHttpServerResponder &&responder) {
-                                     handle(request, std::move(responder));
-                                 });
 }
 
-FakeGitHub::~FakeGitHub()
-{
-    ServerAnswer::dropPending(this);
-
-    delete m_server;
-    m_server = nullptr;
-}
-
-bool FakeGitHub::listen(quint16 port)
-{
-    if (m_port != 0)
-        return true;
-
-    auto *tcpServer = new QTcpServer(m_server);
-    if (!tcpServer->listen(QHostAddress::LocalHost, port)) {
-        m_errorString = u"cannot listen on 127.0.0.1:%1: %2"_s.arg(port).arg(
-                tcpServer->errorString());
-        delete tcpServer;
-        return false;
-    }
-
-    m_server->bind(tcpServer);
-    m_port = tcpServer->serverPort();
-    m_errorString.clear();
-    qCDebug(lcFakeGitHub) << "listening on" << baseUrl();
-    return true;
-}
-
-quint16 FakeGitHub::port() const
-{
-    return m_port;
-}
-
-QString FakeGitHub::errorString() const
-{
-    return m_errorString;
-}
+FakeGitHub::~FakeGitHub() = default;
 
 QUrl FakeGitHub::baseUrl() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+    return rootUrl();
 }
 
 QUrl FakeGitHub::apiUrl() const

@@ -32,6 +32,8 @@
 // GraphQL; the primary REST quota (403/429); then the route.
 #pragma once
 
+#include "loopbackserver.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -79,7 +81,7 @@ struct FakeRepository {
     bool contributorsTooLarge = false;
 };
 
-class FakeGitHub : public QObject
+class FakeGitHub : public LoopbackServer
 {
     Q_OBJECT
 
@@ -97,9 +99,6 @@ public:
     ~FakeGitHub() override;
 
     // Listens on 127.0.0.1; port 0 picks a free one. On failure see errorString().
-    bool listen(quint16 port = 0);
-    quint16 port() const;
-    QString errorString() const;
     QUrl baseUrl() const;  // http://127.0.0.1:PORT without a trailing slash: the host root
     QUrl apiUrl() const;   // baseUrl() + the API path prefix: hookme's API_URL
     QUrl graphqlUrl() const;  // baseUrl() + /graphql, or + /api/graphql under /api/v3
@@ -211,7 +210,7 @@ private:
     enum class Resource { Core, GraphQL };
     using Answer = hookme::test::ServerAnswer;
 
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder) override;
     // The answer to a request, before the rate-limit headers; sets *counts when it does not
     // count against the quota.
     Answer answer(const QHttpServerRequest &request, Resource resource, bool *counts);
@@ -244,9 +243,6 @@ private:
     Repository *repositoryByName(const QString &owner, const QString &name);
     Repository *repositoryById(const QString &id);
 
-    QHttpServer *m_server = nullptr;
-    quint16 m_port = 0;
-    QString m_errorString;
     QString m_apiPrefix;  // "" or "/api/v3"
     std::vector<std::unique_ptr<Repository>> m_repositories;
     QHash<QString, User> m_users;  // by lower-case login

@@ -3,13 +3,9 @@
 
 #include "serveranswer.h"
 
-#include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
-#include <QHttpServerRouterRule>
 #include <QLoggingCategory>
-#include <QRegularExpressionMatch>
-#include <QTcpServer>
 
 #include <algorithm>
 #include <utility>
@@ -18,23 +14,6 @@ using namespace Qt::StringLiterals;
 using hookme::test::ServerAnswer;
 
 Q_LOGGING_CATEGORY(lcReceiver, "hookme.test.receiver", QtInfoMsg)
-
-namespace {
-
-// Takes every request, whatever its path and method.
-class AnyPathRule : public QHttpServerRouterRule
-{
-public:
-    using QHttpServerRouterRule::QHttpServerRouterRule;
-
-protected:
-    bool matches(const QHttpServerRequest &, QRegularExpressionMatch *) const override
-    {
-        return true;
-    }
-};
-
-} // namespace
 
 QByteArray WebhookReceiver::Delivery::header(const QByteArray &name) const
 {
@@ -45,58 +24,11 @@ QByteArray WebhookReceiver::Delivery::header(const QByteArray &name) const
     return {};
 }
 
-WebhookReceiver::WebhookReceiver(QObject *parent)
-    : QObject(parent)
-    , m_server(new QHttpServer(this))
-{
-    m_server->route<AnyPathRule>(u"/"_s,
-                                 [this](const QHttpServerRequest &request,
-                                        QHttpServerResponder &&responder) {
-                                     handle(request, std::move(responder));
-                                 });
-}
-
-WebhookReceiver::~WebhookReceiver()
-{
-    ServerAnswer::dropPending(this);
-
-    delete m_server;
-    m_server = nullptr;
-}
-
-bool WebhookReceiver::listen(quint16 port)
-{
-    if (m_port != 0)
-        return true;
-
-    auto *tcpServer = new QTcpServer(m_server);
-    if (!tcpServer->listen(QHostAddress::LocalHost, port)) {
-        m_errorString = u"cannot listen on 127.0.0.1:%1: %2"_s.arg(port).arg(
-                tcpServer->errorString());
-        delete tcpServer;
-        return false;
-    }
-
-    m_server->bind(tcpServer);
-    m_port = tcpServer->serverPort();
-    m_errorString.clear();
-    qCDebug(lcReceiver) << "listening on" << url();
-    return true;
-}
-
-quint16 WebhookReceiver::port() const
-{
-    return m_port;
-}
-
-QString WebhookReceiver::errorString() const
-{
-    return m_errorString;
-}
+WebhookReceiver::WebhookReceiver(QObject *parent) : LoopbackServer(parent) { }
 
 QUrl WebhookReceiver::url() const
 {
-    return QUrl(u"http://127.0.0.1:%1/hook"_s.arg(m_port));
+    return QUrl(rootUrl().toString() + u"/hook"_s);
 }
 
 QList<WebhookReceiver::Delivery> WebhookReceiver::deliveries() const

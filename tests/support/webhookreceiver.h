@@ -3,6 +3,8 @@
 // or to hang before answering.
 #pragma once
 
+#include "loopbackserver.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
@@ -11,11 +13,7 @@
 #include <QString>
 #include <QUrl>
 
-class QHttpServer;
-class QHttpServerRequest;
-class QHttpServerResponder;
-
-class WebhookReceiver : public QObject
+class WebhookReceiver : public LoopbackServer
 {
     Q_OBJECT
 
@@ -31,12 +29,7 @@ public:
     };
 
     explicit WebhookReceiver(QObject *parent = nullptr);
-    ~WebhookReceiver() override;
 
-    // Listens on 127.0.0.1; port 0 picks a free one. On failure see errorString().
-    bool listen(quint16 port = 0);
-    quint16 port() const;
-    QString errorString() const;
     QUrl url() const;  // http://127.0.0.1:PORT/hook: hookme's WEBHOOK_URL
 
     QList<Delivery> deliveries() const;
@@ -57,12 +50,10 @@ public:
 signals:
     void delivered();  // a POST was recorded (emitted before it is answered)
 
-private:
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+protected:
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder) override;
 
-    QHttpServer *m_server = nullptr;
-    quint16 m_port = 0;
-    QString m_errorString;
+private:
     QList<Delivery> m_deliveries;
     int m_failuresLeft = 0;
     int m_failureStatus = 500;
